@@ -1,0 +1,185 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Environment } from './environment';
+import { contentHash } from './private/hash';
+import { objectMeta } from './private/meta';
+import {
+  Subject,
+  assertValid,
+  checkConfigKey,
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkEnvName,
+  checkRecord,
+  checkString,
+  fail,
+} from './private/validate';
+
+/** A reference to one key of a Kubernetes Secret that the bundle does not own. */
+export interface SecretKeyReference {
+  /** Name of the Secret. */
+  readonly secretName: string;
+  /** Key inside the Secret. */
+  readonly key: string;
+}
+
+/** Props of a {@link ConfigBundle}. */
+export interface ConfigBundleProps {
+  /**
+   * Name of the ConfigMap; the files ConfigMap is `<name>-files`.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Plain settings, exposed to consumers as environment variables through `envFrom`.
+   * @default {}
+   */
+  readonly settings?: Record<string, string>;
+  /**
+   * Sensitive settings: environment variable name → Secret key. Only the reference is written
+   * to the manifests; the Secret itself is created by `kubectl create secret` or the Pulumi stack.
+   * @default {}
+   */
+  readonly secrets?: Record<string, SecretKeyReference>;
+  /**
+   * Files (file name → content), mounted read-only into consumers at `mountPath`.
+   * @default {}
+   */
+  readonly files?: Record<string, string>;
+  /**
+   * Where consumers mount `files`.
+   * @default '/app/config'
+   */
+  readonly mountPath?: string;
+}
+
+/**
+ * Configuration for one or more workloads: a ConfigMap of plain settings, an optional ConfigMap
+ * of files and references to Secret keys. Any change of content changes the hash that consuming
+ * pods carry in their template annotations, so a config change rolls the pods.
+ */
+export class ConfigBundle extends Construct {
+  public readonly name: string;
+  public readonly filesName: string;
+  public readonly mountPath: string;
+  /** The ConfigMap of plain settings. */
+  public readonly configMap: k8s.KubeConfigMap;
+
+  private readonly env: Environment;
+  private readonly subject: Subject;
+  private readonly settingsData: Record<string, string> = {};
+  private readonly filesData: Record<string, string> = {};
+  private readonly secretRefs: Record<string, SecretKeyReference> = {};
+  private filesMap?: k8s.KubeConfigMap;
+
+  constructor(scope: Construct, id: string, props: ConfigBundleProps = {}) {
+    super(scope, id);
+    this.subject = { kind: 'config-bundle', path: this.node.path };
+    assertValid(this.subject, 'props', props, checkRecord(props));
+    this.env = Environment.of(this, this.subject);
+    this.name = props.name ?? id;
+    this.mountPath = props.mountPath ?? '/app/config';
+    assertValid(this.subject, 'name', this.name, checkDnsLabel(this.name, 57));
+    assertValid(this.subject, 'mountPath', this.mountPath, /^\/[^\0]*$/.test(String(this.mountPath)) && typeof this.mountPath === 'string' ? undefined : "must be an absolute path such as '/app/config'");
+    this.filesName = `${this.name}-files`;
+    this.env.claimName(this.subject, 'name', 'ConfigMap', this.name);
+
+    this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
+      metadata: objectMeta(this.env, this.name, this.labels()),
+      data: this.settingsData,
+    });
+
+    for (const [prop, value] of [['settings', props.settings], ['secrets', props.secrets], ['files', props.files]] as const) {
+      if (value !== undefined) assertValid(this.subject, prop, value, checkRecord(value));
+    }
+    for (const [key, value] of Object.entries(props.settings ?? {})) this.addSetting(key, value);
+    for (const [key, ref] of Object.entries(props.secrets ?? {})) this.addSecret(key, ref);
+    for (const [file, content] of Object.entries(props.files ?? {})) this.addFile(file, content);
+  }
+
+  /** Adds a plain setting. A key already used by a setting or a secret throws. */
+  public addSetting(key: string, value: string): void {
+    assertValid(this.subject, 'settings', key, checkEnvName(key));
+    assertValid(this.subject, `settings.${key}`, value, checkString(value));
+    this.assertNewKey('settings', key);
+    this.settingsData[key] = value;
+  }
+
+  /** Adds a reference to a Secret key, exposed to consumers as the environment variable `key`. */
+  public addSecret(key: string, ref: SecretKeyReference): void {
+    assertValid(this.subject, 'secrets', key, checkEnvName(key));
+    assertValid(this.subject, `secrets.${key}`, ref, checkRecord(ref));
+    assertValid(this.subject, `secrets.${key}.secretName`, ref.secretName, checkDnsSubdomain(ref.secretName));
+    assertValid(this.subject, `secrets.${key}.key`, ref.key, checkConfigKey(ref.key));
+    this.assertNewKey('secrets', key);
+    this.secretRefs[key] = { secretName: ref.secretName, key: ref.key };
+    this.env.requireSecret(this.subject, ref.secretName, ref.key);
+  }
+
+  /** Adds a file, mounted at `<mountPath>/<fileName>` in consumers. */
+  public addFile(fileName: string, content: string): void {
+    assertValid(this.subject, 'files', fileName, checkConfigKey(fileName));
+    assertValid(this.subject, `files.${fileName}`, content, checkString(content));
+    if (fileName in this.filesData) fail(this.subject, 'files', fileName, 'must not repeat a file name');
+    this.filesData[fileName] = content;
+    if (!this.filesMap) {
+      this.env.claimName(this.subject, 'name', 'ConfigMap', this.filesName);
+      this.filesMap = new k8s.KubeConfigMap(this, 'Files', {
+        metadata: objectMeta(this.env, this.filesName, this.labels()),
+        data: this.filesData,
+      });
+    }
+  }
+
+  /** A copy of the plain settings. */
+  public get settings(): Record<string, string> {
+    return { ...this.settingsData };
+  }
+
+  /** A copy of the files. */
+  public get files(): Record<string, string> {
+    return { ...this.filesData };
+  }
+
+  /** A copy of the Secret key references, by environment variable name. */
+  public get secrets(): Record<string, SecretKeyReference> {
+    return { ...this.secretRefs };
+  }
+
+  /** True when the bundle carries files to mount. */
+  public get hasFiles(): boolean {
+    return this.filesMap !== undefined;
+  }
+
+  /** Hash of everything a consumer sees; it changes whenever any value or reference changes. */
+  public get contentHash(): string {
+    return contentHash({ settings: this.settingsData, files: this.filesData, secrets: this.secretRefs });
+  }
+
+  /** The environment entries that consumers get: envFrom for settings, valueFrom for secrets. */
+  public envFrom(): k8s.EnvFromSource[] {
+    return [{ configMapRef: { name: this.name } }];
+  }
+
+  public secretEnv(): k8s.EnvVar[] {
+    return Object.keys(this.secretRefs)
+      .sort()
+      .map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: this.secretRefs[key].secretName, key: this.secretRefs[key].key } } }));
+  }
+
+  private assertNewKey(prop: string, key: string): void {
+    if (key in this.settingsData || key in this.secretRefs) {
+      fail(this.subject, prop, key, 'must not repeat a key already used by a setting or a secret of this bundle');
+    }
+  }
+
+  private labels(): Record<string, string> {
+    return {
+      'app.kubernetes.io/name': this.name,
+      'app.kubernetes.io/instance': `${this.name}-${this.env.profile.name}`,
+      'app.kubernetes.io/component': 'config',
+      'app.kubernetes.io/part-of': this.env.partOf,
+      'app.kubernetes.io/managed-by': this.env.managedBy,
+    };
+  }
+}

@@ -1,0 +1,239 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ClientWorkload, Connectable } from './connection';
+import { Environment } from './environment';
+import { ResourceSpec, validateResources } from './environment-profile';
+import {
+  containerSecurityContext,
+  objectMeta,
+  podSecurityContext,
+  resourceRequirements,
+  scratchVolume,
+  workloadLabels,
+} from './private/meta';
+import { ServerNetworkPolicy, execProbe } from './private/server';
+import {
+  Subject,
+  assertValid,
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkImage,
+  checkPinnedImage,
+  checkQuantity,
+  checkRecord,
+} from './private/validate';
+
+/** Props of a {@link PostgresDb}. */
+export interface PostgresDbProps {
+  /**
+   * Name of the StatefulSet and of the client Service (the host clients connect to).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Container image. Postgres 16 on Alpine, whose `postgres` user is UID 70.
+   * @default 'postgres:16-alpine'
+   */
+  readonly image?: string;
+  /**
+   * Name of the database created on first start.
+   * @default 'app'
+   */
+  readonly database?: string;
+  /**
+   * Size of the data volume.
+   * @default - the profile's `postgresStorage` (10Gi in the built-in profiles)
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#capacity
+   */
+  readonly storage?: string;
+  /**
+   * StorageClass of the data volume.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * Secret holding the credentials, with keys `username` and `password`. The construct only
+   * references it; create it with `kubectl create secret generic <name> --from-literal=username=…
+   * --from-literal=password=…`, or let the Pulumi stack create it from encrypted config.
+   * @default - '<name>-credentials'
+   */
+  readonly credentialsSecret?: string;
+  /**
+   * Requests and limits; fields left out come from the profile.
+   * @default - the profile's `resources.postgres`
+   */
+  readonly resources?: Partial<ResourceSpec>;
+  /**
+   * UID and GID the server runs as; must own the image's data directory.
+   * @default 70
+   */
+  readonly runAsUser?: number;
+}
+
+/**
+ * PostgreSQL as a single-replica StatefulSet with a ReadWriteOnce volume claim template, a
+ * headless Service for the pod and a client Service on 5432. Credentials come from a Secret
+ * that the manifests only reference. Ingress is denied except from workloads wired with
+ * `WebApp.connect()`.
+ */
+export class PostgresDb extends Construct implements Connectable {
+  public static readonly PORT = 5432;
+
+  public readonly name: string;
+  public readonly image: string;
+  public readonly database: string;
+  public readonly storage: string;
+  public readonly storageClassName?: string;
+  public readonly credentialsSecret: string;
+  public readonly resources: ResourceSpec;
+  public readonly runAsUser: number;
+  /** Host name of the client Service. */
+  public readonly host: string;
+  public readonly port = PostgresDb.PORT;
+  /** Name of the headless Service that governs the StatefulSet. */
+  public readonly headlessServiceName: string;
+  /** Keys of the credentials Secret. */
+  public readonly usernameKey = 'username';
+  public readonly passwordKey = 'password';
+  public readonly selector: Record<string, string>;
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  public readonly service: k8s.KubeService;
+
+  private readonly networkPolicy: ServerNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: PostgresDbProps = {}) {
+    super(scope, id);
+    const subject: Subject = { kind: 'postgres-db', path: this.node.path };
+    assertValid(subject, 'props', props, checkRecord(props));
+    const env = Environment.of(this, subject);
+
+    this.name = props.name ?? id;
+    this.image = props.image ?? 'postgres:16-alpine';
+    this.database = props.database ?? 'app';
+    this.storage = props.storage ?? env.profile.postgresStorage;
+    this.storageClassName = props.storageClassName;
+    this.credentialsSecret = props.credentialsSecret ?? `${this.name}-credentials`;
+    this.runAsUser = props.runAsUser ?? 70;
+    this.resources = { ...env.profile.resources.postgres, ...(props.resources ?? {}) };
+    this.host = this.name;
+    this.headlessServiceName = `${this.name}-headless`;
+
+    assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
+    assertValid(subject, 'image', this.image, checkImage(this.image));
+    if (env.profile.production) assertValid(subject, 'image', this.image, checkPinnedImage(this.image));
+    assertValid(subject, 'database', this.database, /^[a-z_][a-z0-9_]{0,62}$/.test(String(this.database)) && typeof this.database === 'string' ? undefined : 'must be a lowercase SQL identifier (letters, digits and _, at most 63 characters)');
+    assertValid(subject, 'storage', this.storage, checkQuantity(this.storage));
+    if (this.storageClassName !== undefined) assertValid(subject, 'storageClassName', this.storageClassName, checkDnsSubdomain(this.storageClassName));
+    assertValid(subject, 'credentialsSecret', this.credentialsSecret, checkDnsSubdomain(this.credentialsSecret));
+    assertValid(subject, 'runAsUser', this.runAsUser, Number.isInteger(this.runAsUser) && this.runAsUser > 0 ? undefined : 'must be a non-zero UID (an integer >= 1)');
+    if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
+    validateResources(subject, 'resources', this.resources);
+
+    env.claimName(subject, 'name', 'StatefulSet', this.name);
+    env.claimName(subject, 'name', 'Service', this.name);
+    env.claimName(subject, 'name', 'Service', this.headlessServiceName);
+    env.claimName(subject, 'name', 'NetworkPolicy', this.name);
+    env.requireSecret(subject, this.credentialsSecret, this.usernameKey);
+    env.requireSecret(subject, this.credentialsSecret, this.passwordKey);
+
+    const { labels, selector } = workloadLabels(env, this.name, 'database');
+    this.selector = selector;
+    const dataDir = '/var/lib/postgresql/data';
+    const run = scratchVolume('run', '/var/run/postgresql', '16Mi');
+    const tmp = scratchVolume('tmp', '/tmp', '64Mi');
+    const ready = 'pg_isready -h 127.0.0.1 -p 5432 -U "$POSTGRES_USER" -d "$POSTGRES_DB"';
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: objectMeta(env, this.name, labels),
+      spec: {
+        serviceName: this.headlessServiceName,
+        replicas: 1,
+        selector: { matchLabels: { ...selector } },
+        updateStrategy: { type: 'RollingUpdate' },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        template: {
+          metadata: { labels: { ...labels } },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext(this.runAsUser, this.runAsUser),
+            terminationGracePeriodSeconds: 60,
+            containers: [
+              {
+                name: 'postgres',
+                image: this.image,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'postgres', containerPort: this.port, protocol: 'TCP' }],
+                env: [
+                  { name: 'POSTGRES_USER', valueFrom: { secretKeyRef: { name: this.credentialsSecret, key: this.usernameKey } } },
+                  { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: this.credentialsSecret, key: this.passwordKey } } },
+                  { name: 'POSTGRES_DB', value: this.database },
+                  { name: 'PGDATA', value: `${dataDir}/pgdata` },
+                ],
+                resources: resourceRequirements(this.resources),
+                securityContext: containerSecurityContext(this.runAsUser),
+                readinessProbe: execProbe(ready, 10, 3, 5),
+                livenessProbe: execProbe(ready, 20, 6, 30),
+                volumeMounts: [{ name: 'data', mountPath: dataDir }, run.mount, tmp.mount],
+              },
+            ],
+            volumes: [run.volume, tmp.volume],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels: { ...selector } },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: this.storageClassName,
+              resources: { requests: { storage: k8s.Quantity.fromString(this.storage) } },
+            },
+          },
+        ],
+      },
+    });
+
+    new k8s.KubeService(this, 'HeadlessService', {
+      metadata: objectMeta(env, this.headlessServiceName, labels),
+      spec: {
+        clusterIp: 'None',
+        selector: { ...selector },
+        ports: [{ name: 'postgres', port: this.port, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }],
+      },
+    });
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: objectMeta(env, this.name, labels),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...selector },
+        ports: [{ name: 'postgres', port: this.port, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }],
+      },
+    });
+    this.networkPolicy = new ServerNetworkPolicy(this, env, this.name, labels, selector, this.port);
+  }
+
+  /**
+   * DB_USER and DB_PASS from the credentials Secret, DB_HOST, DB_PORT, DB_NAME, and
+   * DATABASE_URL composed from them with `$(VAR)` interpolation, as in the Kubernetes guide.
+   * The password never appears in the manifests.
+   */
+  public connectionEnv(): k8s.EnvVar[] {
+    return [
+      { name: 'DB_USER', valueFrom: { secretKeyRef: { name: this.credentialsSecret, key: this.usernameKey } } },
+      { name: 'DB_PASS', valueFrom: { secretKeyRef: { name: this.credentialsSecret, key: this.passwordKey } } },
+      { name: 'DB_HOST', value: this.host },
+      { name: 'DB_PORT', value: String(this.port) },
+      { name: 'DB_NAME', value: this.database },
+      { name: 'DATABASE_URL', value: `postgres://$(DB_USER):$(DB_PASS)@${this.host}:${this.port}/${this.database}` },
+    ];
+  }
+
+  public allowFrom(client: ClientWorkload): void {
+    this.networkPolicy.allow(client);
+  }
+
+  /** The workloads allowed to connect, in the order they were wired. */
+  public get clients(): readonly ClientWorkload[] {
+    return this.networkPolicy.allowed;
+  }
+}

@@ -1,0 +1,284 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ClientWorkload, Connectable } from './connection';
+import { SecretKeyReference } from './config-bundle';
+import { Environment } from './environment';
+import { ResourceSpec, validateResources } from './environment-profile';
+import {
+  containerSecurityContext,
+  objectMeta,
+  podSecurityContext,
+  resourceRequirements,
+  scratchVolume,
+  workloadLabels,
+} from './private/meta';
+import { ServerNetworkPolicy, execProbe } from './private/server';
+import {
+  Subject,
+  assertValid,
+  checkBoolean,
+  checkConfigKey,
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkImage,
+  checkOneOf,
+  checkPinnedImage,
+  checkQuantity,
+  checkRecord,
+  fail,
+  quantityValue,
+} from './private/validate';
+
+/** Eviction policies accepted by `--maxmemory-policy`. */
+export type RedisEvictionPolicy =
+  | 'noeviction'
+  | 'allkeys-lru'
+  | 'allkeys-lfu'
+  | 'allkeys-random'
+  | 'volatile-lru'
+  | 'volatile-lfu'
+  | 'volatile-random'
+  | 'volatile-ttl';
+
+const EVICTION_POLICIES: readonly RedisEvictionPolicy[] = [
+  'noeviction',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'volatile-lru',
+  'volatile-lfu',
+  'volatile-random',
+  'volatile-ttl',
+];
+
+/** Props of a {@link RedisCache}. */
+export interface RedisCacheProps {
+  /**
+   * Name of the workload and of its Service.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Container image. Redis 7 on Alpine, whose `redis` user is UID 999.
+   * @default 'redis:7-alpine'
+   */
+  readonly image?: string;
+  /**
+   * Memory limit of the data set, passed as `--maxmemory` (Redis units: `256mb`, `1gb`).
+   * @default '256mb'
+   * @see https://redis.io/docs/latest/develop/reference/eviction/
+   */
+  readonly maxmemory?: string;
+  /**
+   * Eviction policy, passed as `--maxmemory-policy`.
+   * @default 'allkeys-lru'
+   */
+  readonly maxmemoryPolicy?: RedisEvictionPolicy;
+  /**
+   * Secret key holding the password; when set, Redis starts with `--requirepass` and clients get
+   * it through REDIS_PASSWORD.
+   * @default - no password (the NetworkPolicy still admits only wired clients)
+   */
+  readonly passwordSecret?: SecretKeyReference;
+  /**
+   * Keep data across restarts: `--appendonly yes` on a volume claim, in a StatefulSet.
+   * @default false
+   */
+  readonly persistence?: boolean;
+  /**
+   * Size of the volume when `persistence` is on.
+   * @default - the profile's `redisStorage`
+   */
+  readonly storage?: string;
+  /**
+   * Requests and limits; fields left out come from the profile.
+   * @default - the profile's `resources.redis`
+   */
+  readonly resources?: Partial<ResourceSpec>;
+  /**
+   * UID and GID the server runs as.
+   * @default 999
+   */
+  readonly runAsUser?: number;
+}
+
+/**
+ * Redis as a cache: a Deployment (a StatefulSet with a claim when persistence is on) and a
+ * Service on 6379, started with `--maxmemory` and `--maxmemory-policy`. Ingress is denied except
+ * from workloads wired with `WebApp.connect()`.
+ */
+export class RedisCache extends Construct implements Connectable {
+  public static readonly PORT = 6379;
+
+  public readonly name: string;
+  public readonly image: string;
+  public readonly maxmemory: string;
+  public readonly maxmemoryPolicy: RedisEvictionPolicy;
+  public readonly passwordSecret?: SecretKeyReference;
+  public readonly persistence: boolean;
+  public readonly storage: string;
+  public readonly resources: ResourceSpec;
+  public readonly runAsUser: number;
+  public readonly host: string;
+  public readonly port = RedisCache.PORT;
+  public readonly selector: Record<string, string>;
+  /** The Deployment, or the StatefulSet when persistence is on. */
+  public readonly workload: k8s.KubeDeployment | k8s.KubeStatefulSet;
+  public readonly service: k8s.KubeService;
+
+  private readonly networkPolicy: ServerNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: RedisCacheProps = {}) {
+    super(scope, id);
+    const subject: Subject = { kind: 'redis-cache', path: this.node.path };
+    assertValid(subject, 'props', props, checkRecord(props));
+    const env = Environment.of(this, subject);
+
+    this.name = props.name ?? id;
+    this.image = props.image ?? 'redis:7-alpine';
+    this.maxmemory = props.maxmemory ?? '256mb';
+    this.maxmemoryPolicy = props.maxmemoryPolicy ?? 'allkeys-lru';
+    this.passwordSecret = props.passwordSecret;
+    this.persistence = props.persistence ?? false;
+    this.storage = props.storage ?? env.profile.redisStorage;
+    this.runAsUser = props.runAsUser ?? 999;
+    this.resources = { ...env.profile.resources.redis, ...(props.resources ?? {}) };
+    this.host = this.name;
+
+    assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
+    assertValid(subject, 'image', this.image, checkImage(this.image));
+    if (env.profile.production) assertValid(subject, 'image', this.image, checkPinnedImage(this.image));
+    assertValid(subject, 'maxmemory', this.maxmemory, typeof this.maxmemory === 'string' && /^[1-9][0-9]*(b|kb|mb|gb|k|m|g)?$/i.test(this.maxmemory) ? undefined : "must be a Redis memory size such as '256mb' or '1gb'");
+    assertValid(subject, 'maxmemoryPolicy', this.maxmemoryPolicy, checkOneOf(this.maxmemoryPolicy, EVICTION_POLICIES));
+    assertValid(subject, 'persistence', this.persistence, checkBoolean(this.persistence));
+    assertValid(subject, 'storage', this.storage, checkQuantity(this.storage));
+    assertValid(subject, 'runAsUser', this.runAsUser, Number.isInteger(this.runAsUser) && this.runAsUser > 0 ? undefined : 'must be a non-zero UID (an integer >= 1)');
+    if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
+    validateResources(subject, 'resources', this.resources);
+    if (redisBytes(this.maxmemory) >= quantityValue(this.resources.memoryLimit)) {
+      fail(subject, 'maxmemory', this.maxmemory, `must be below the container memory limit (${this.resources.memoryLimit}), or Redis is OOM-killed before it evicts`);
+    }
+    if (this.passwordSecret !== undefined) {
+      assertValid(subject, 'passwordSecret', this.passwordSecret, checkRecord(this.passwordSecret));
+      assertValid(subject, 'passwordSecret.secretName', this.passwordSecret.secretName, checkDnsSubdomain(this.passwordSecret.secretName));
+      assertValid(subject, 'passwordSecret.key', this.passwordSecret.key, checkConfigKey(this.passwordSecret.key));
+      env.requireSecret(subject, this.passwordSecret.secretName, this.passwordSecret.key);
+    }
+
+    const kind = this.persistence ? 'StatefulSet' : 'Deployment';
+    env.claimName(subject, 'name', kind, this.name);
+    env.claimName(subject, 'name', 'Service', this.name);
+    env.claimName(subject, 'name', 'NetworkPolicy', this.name);
+
+    const { labels, selector } = workloadLabels(env, this.name, 'cache');
+    this.selector = selector;
+    const tmp = scratchVolume('tmp', '/tmp', '16Mi');
+    const scratchData = scratchVolume('data', '/data', '64Mi');
+    const args = ['--maxmemory', this.maxmemory, '--maxmemory-policy', this.maxmemoryPolicy, '--appendonly', this.persistence ? 'yes' : 'no'];
+    if (!this.persistence) args.push('--save', '');
+    const containerEnv: k8s.EnvVar[] = [];
+    if (this.passwordSecret) {
+      containerEnv.push({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: this.passwordSecret.secretName, key: this.passwordSecret.key } } });
+      // redis-cli reads the password from REDISCLI_AUTH, keeping it off the probe's command line.
+      containerEnv.push({ name: 'REDISCLI_AUTH', value: '$(REDIS_PASSWORD)' });
+      args.push('--requirepass', '$(REDIS_PASSWORD)');
+    }
+    const ping = 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG';
+    const podSpec: k8s.PodSpec = {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: podSecurityContext(this.runAsUser, this.persistence ? this.runAsUser : undefined),
+      containers: [
+        {
+          name: 'redis',
+          image: this.image,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['redis-server'],
+          args,
+          env: containerEnv.length ? containerEnv : undefined,
+          ports: [{ name: 'redis', containerPort: this.port, protocol: 'TCP' }],
+          resources: resourceRequirements(this.resources),
+          securityContext: containerSecurityContext(this.runAsUser),
+          readinessProbe: execProbe(ping, 5, 3, 2),
+          livenessProbe: execProbe(ping, 15, 4, 10),
+          volumeMounts: [{ name: 'data', mountPath: '/data' }, tmp.mount],
+        },
+      ],
+      volumes: this.persistence ? [tmp.volume] : [scratchData.volume, tmp.volume],
+    };
+    const template = { metadata: { labels: { ...labels } }, spec: podSpec };
+    const metadata = objectMeta(env, this.name, labels);
+    this.workload = this.persistence
+      ? new k8s.KubeStatefulSet(this, 'Resource', {
+          metadata,
+          spec: {
+            serviceName: this.name,
+            replicas: 1,
+            selector: { matchLabels: { ...selector } },
+            template,
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data', labels: { ...selector } },
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k8s.Quantity.fromString(this.storage) } } },
+              },
+            ],
+          },
+        })
+      : new k8s.KubeDeployment(this, 'Resource', {
+          metadata,
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { ...selector } },
+            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+            template,
+          },
+        });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: objectMeta(env, this.name, labels),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...selector },
+        ports: [{ name: 'redis', port: this.port, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
+      },
+    });
+    this.networkPolicy = new ServerNetworkPolicy(this, env, this.name, labels, selector, this.port);
+  }
+
+  /** The `redis://` URL clients use; the password, if any, is a `$(REDIS_PASSWORD)` reference. */
+  public get url(): string {
+    return this.passwordSecret
+      ? `redis://:$(REDIS_PASSWORD)@${this.host}:${this.port}`
+      : `redis://${this.host}:${this.port}`;
+  }
+
+  /** REDIS_HOST, REDIS_PORT, REDIS_PASSWORD (when a password is set) and REDIS_URL. */
+  public connectionEnv(): k8s.EnvVar[] {
+    const env: k8s.EnvVar[] = [
+      { name: 'REDIS_HOST', value: this.host },
+      { name: 'REDIS_PORT', value: String(this.port) },
+    ];
+    if (this.passwordSecret) {
+      env.push({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: this.passwordSecret.secretName, key: this.passwordSecret.key } } });
+    }
+    env.push({ name: 'REDIS_URL', value: this.url });
+    return env;
+  }
+
+  public allowFrom(client: ClientWorkload): void {
+    this.networkPolicy.allow(client);
+  }
+
+  /** The workloads allowed to connect, in the order they were wired. */
+  public get clients(): readonly ClientWorkload[] {
+    return this.networkPolicy.allowed;
+  }
+}
+
+/** Bytes of a Redis memory size: `kb`/`mb`/`gb` are powers of 1024, `k`/`m`/`g` of 1000. */
+export function redisBytes(size: string): number {
+  const m = /^([0-9]+)([a-z]*)$/i.exec(size);
+  if (!m) return NaN;
+  const units: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+  return parseInt(m[1], 10) * (units[m[2].toLowerCase()] ?? NaN);
+}

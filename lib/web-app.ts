@@ -1,0 +1,528 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ConfigBundle } from './config-bundle';
+import { Connectable } from './connection';
+import { Environment } from './environment';
+import { AutoscalingSpec, ResourceSpec, validateAutoscaling, validateResources } from './environment-profile';
+import {
+  containerSecurityContext,
+  objectMeta,
+  podSecurityContext,
+  resourceRequirements,
+  scratchVolume,
+  workloadLabels,
+} from './private/meta';
+import {
+  Subject,
+  assertValid,
+  checkBoolean,
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkEnvName,
+  checkHostname,
+  checkHttpPath,
+  checkImage,
+  checkInteger,
+  checkOneOf,
+  checkPinnedImage,
+  checkPort,
+  checkRecord,
+  checkString,
+  checkStringList,
+  fail,
+  firstDuplicate,
+} from './private/validate';
+
+/** How the Service is exposed. */
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+
+/** Ingress in front of a {@link WebApp}. */
+export interface WebAppIngress {
+  /**
+   * Host names the Ingress answers for.
+   * @default - ['<name>.<profile domain>']
+   */
+  readonly hosts?: string[];
+  /**
+   * Path prefixes routed to the app (pathType Prefix).
+   * @default ['/']
+   */
+  readonly paths?: string[];
+  /**
+   * IngressClass that serves it.
+   * @default 'nginx'
+   */
+  readonly ingressClassName?: string;
+  /**
+   * Secret holding the TLS certificate for all hosts.
+   * @default - '<name>-tls' when the profile has `tls: true`, otherwise no TLS
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * Annotations, e.g. for cert-manager or the nginx controller.
+   * @default {}
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Props of a {@link WebApp}. */
+export interface WebAppProps {
+  /**
+   * Name of the Deployment, the Service and every other object of the app.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** Container image; in a production environment it must be pinned by tag or digest. */
+  readonly image: string;
+  /**
+   * Port the container listens on (named `http`).
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * Port of the Service.
+   * @default 80
+   */
+  readonly servicePort?: number;
+  /**
+   * Service type.
+   * @default 'ClusterIP'
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
+   */
+  readonly serviceType?: ServiceType;
+  /**
+   * Entrypoint override.
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+  /**
+   * Arguments.
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+  /**
+   * Plain environment variables. Secrets go through a ConfigBundle or `connect()`.
+   * @default {}
+   */
+  readonly env?: Record<string, string>;
+  /**
+   * Configuration consumed as environment (settings and secret references) and, when the bundle
+   * has files, as files mounted at the bundle's `mountPath`.
+   * @default []
+   */
+  readonly config?: ConfigBundle[];
+  /**
+   * Replicas when no HPA owns them.
+   * @default - the profile's `replicas`
+   */
+  readonly replicas?: number;
+  /**
+   * Horizontal Pod Autoscaler on CPU; `false` turns it off. When on, `replicas` is left out of
+   * the Deployment so that the HPA owns it.
+   * @default - the profile's `autoscaling`
+   */
+  readonly autoscaling?: AutoscalingSpec | false;
+  /**
+   * Requests and limits; fields left out come from the profile.
+   * @default - the profile's `resources.web`
+   */
+  readonly resources?: Partial<ResourceSpec>;
+  /**
+   * Path of the liveness probe.
+   * @default '/healthz'
+   */
+  readonly livenessPath?: string;
+  /**
+   * Path of the readiness probe.
+   * @default '/ready'
+   */
+  readonly readinessPath?: string;
+  /**
+   * Path of a startup probe that gives a slow start up to 60 s before liveness applies.
+   * @default - no startup probe
+   */
+  readonly startupPath?: string;
+  /**
+   * Ingress; `undefined` creates none.
+   * @default - no Ingress
+   */
+  readonly ingress?: WebAppIngress;
+  /**
+   * Create a PodDisruptionBudget (maxUnavailable 1) when more than one replica can run.
+   * @default true
+   */
+  readonly podDisruptionBudget?: boolean;
+  /**
+   * Spread pods across nodes (ScheduleAnyway, maxSkew 1).
+   * @default true
+   */
+  readonly topologySpread?: boolean;
+  /**
+   * Also spread pods across zones (`topology.kubernetes.io/zone`).
+   * @default - the profile's `zoneSpread`
+   */
+  readonly zoneSpread?: boolean;
+  /**
+   * Secrets used to pull the image from a private registry.
+   * @default []
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * UID and GID the container runs as; the reference image uses the `node` user, 1000.
+   * @default 1000
+   */
+  readonly runAsUser?: number;
+  /**
+   * Paths the app may write to, each backed by an emptyDir (the root filesystem is read-only).
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+}
+
+/**
+ * A stateless HTTP service: a Deployment with rolling updates (maxSurge 1, maxUnavailable 0),
+ * a Service, and optionally an Ingress, an HPA and a PodDisruptionBudget, with Pod Security
+ * "restricted" defaults. `connect()` wires it to a PostgresDb or a RedisCache.
+ */
+export class WebApp extends Construct {
+  public readonly name: string;
+  public readonly image: string;
+  public readonly port: number;
+  public readonly servicePort: number;
+  public readonly serviceType: ServiceType;
+  /** Replicas in the Deployment; `undefined` when an HPA owns them. */
+  public readonly replicas?: number;
+  public readonly autoscaling?: AutoscalingSpec;
+  public readonly resources: ResourceSpec;
+  public readonly livenessPath: string;
+  public readonly readinessPath: string;
+  public readonly runAsUser: number;
+  public readonly selector: Record<string, string>;
+  /** Service DNS name inside the namespace. */
+  public readonly host: string;
+  /** Host names of the Ingress (empty without one). */
+  public readonly ingressHosts: readonly string[];
+  /** TLS secret of the Ingress, if any. */
+  public readonly tlsSecretName?: string;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly ingress?: k8s.KubeIngress;
+  public readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
+  public readonly pdb?: k8s.KubePodDisruptionBudget;
+
+  private readonly subject: Subject;
+  private readonly env: Environment;
+  private readonly containerEnv: k8s.EnvVar[] = [];
+  private readonly envFrom: k8s.EnvFromSource[] = [];
+  private readonly volumes: k8s.Volume[] = [];
+  private readonly mounts: k8s.VolumeMount[] = [];
+  private readonly bundles: ConfigBundle[] = [];
+  private readonly connected: Construct[] = [];
+
+  constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id);
+    this.subject = { kind: 'web-app', path: this.node.path };
+    const subject = this.subject;
+    assertValid(subject, 'props', props, checkRecord(props));
+    const env = (this.env = Environment.of(this, subject));
+    const profile = env.profile;
+
+    this.name = props.name ?? id;
+    this.image = props.image;
+    this.port = props.port ?? 8080;
+    this.servicePort = props.servicePort ?? 80;
+    this.serviceType = props.serviceType ?? 'ClusterIP';
+    const autoscaling = props.autoscaling === false ? undefined : (props.autoscaling ?? profile.autoscaling);
+    this.autoscaling = autoscaling;
+    this.replicas = autoscaling ? undefined : (props.replicas ?? profile.replicas);
+    this.resources = { ...profile.resources.web, ...(props.resources ?? {}) };
+    this.livenessPath = props.livenessPath ?? '/healthz';
+    this.readinessPath = props.readinessPath ?? '/ready';
+    this.runAsUser = props.runAsUser ?? 1000;
+    const podDisruptionBudget = props.podDisruptionBudget ?? true;
+    const topologySpread = props.topologySpread ?? true;
+    const zoneSpread = props.zoneSpread ?? profile.zoneSpread;
+    const imagePullSecrets = props.imagePullSecrets ?? [];
+    const writablePaths = props.writablePaths ?? ['/tmp'];
+    this.host = this.name;
+
+    // --- validation, eager and in prop order -------------------------------------------------
+    assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
+    assertValid(subject, 'image', this.image, checkImage(this.image));
+    if (profile.production) assertValid(subject, 'image', this.image, checkPinnedImage(this.image));
+    assertValid(subject, 'port', this.port, checkPort(this.port));
+    assertValid(subject, 'servicePort', this.servicePort, checkPort(this.servicePort));
+    assertValid(subject, 'serviceType', this.serviceType, checkOneOf(this.serviceType, ['ClusterIP', 'NodePort', 'LoadBalancer'] as const));
+    if (props.command !== undefined) assertValid(subject, 'command', props.command, checkStringList(props.command));
+    if (props.args !== undefined) assertValid(subject, 'args', props.args, checkStringList(props.args));
+    if (props.replicas !== undefined) assertValid(subject, 'replicas', props.replicas, checkInteger(props.replicas, 1, 1000));
+    if (props.autoscaling !== undefined && props.autoscaling !== false) validateAutoscaling(subject, 'autoscaling', props.autoscaling);
+    if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
+    validateResources(subject, 'resources', this.resources);
+    assertValid(subject, 'livenessPath', this.livenessPath, checkHttpPath(this.livenessPath));
+    assertValid(subject, 'readinessPath', this.readinessPath, checkHttpPath(this.readinessPath));
+    if (props.startupPath !== undefined) assertValid(subject, 'startupPath', props.startupPath, checkHttpPath(props.startupPath));
+    assertValid(subject, 'podDisruptionBudget', podDisruptionBudget, checkBoolean(podDisruptionBudget));
+    assertValid(subject, 'topologySpread', topologySpread, checkBoolean(topologySpread));
+    assertValid(subject, 'zoneSpread', zoneSpread, checkBoolean(zoneSpread));
+    assertValid(subject, 'imagePullSecrets', imagePullSecrets, checkStringList(imagePullSecrets));
+    for (const s of imagePullSecrets) assertValid(subject, 'imagePullSecrets', s, checkDnsSubdomain(s));
+    assertValid(subject, 'runAsUser', this.runAsUser, checkInteger(this.runAsUser, 1, 2147483647) ? 'must be a non-zero UID (an integer >= 1)' : undefined);
+    assertValid(subject, 'writablePaths', writablePaths, checkStringList(writablePaths));
+    for (const p of writablePaths) assertValid(subject, 'writablePaths', p, /^\/[^\0]*$/.test(p) ? undefined : 'must be absolute paths');
+    const dupPath = firstDuplicate(writablePaths);
+    if (dupPath !== undefined) fail(subject, 'writablePaths', dupPath, 'must not repeat a path');
+    if (props.env !== undefined) assertValid(subject, 'env', props.env, checkRecord(props.env));
+    if (props.config !== undefined && !Array.isArray(props.config)) fail(subject, 'config', props.config, 'must be an array of ConfigBundle');
+
+    const maxReplicas = autoscaling ? autoscaling.maxReplicas : this.replicas!;
+    if (profile.production) {
+      const least = autoscaling ? autoscaling.minReplicas : this.replicas!;
+      assertValid(subject, autoscaling ? 'autoscaling.minReplicas' : 'replicas', least, least >= 2 ? undefined : 'must be at least 2 in a production environment');
+      assertValid(subject, 'podDisruptionBudget', podDisruptionBudget, podDisruptionBudget ? undefined : 'must be true in a production environment');
+      assertValid(subject, 'topologySpread', topologySpread, topologySpread ? undefined : 'must be true in a production environment');
+    }
+
+    env.claimName(subject, 'name', 'Deployment', this.name);
+    env.claimName(subject, 'name', 'Service', this.name);
+    env.claimName(subject, 'name', 'NetworkPolicy', this.name);
+
+    // --- objects ---------------------------------------------------------------------------------
+    const { labels, selector } = workloadLabels(env, this.name, 'web');
+    this.selector = selector;
+
+    for (const [key, value] of Object.entries(props.env ?? {})) this.addEnv(key, value);
+    writablePaths.forEach((path, i) => {
+      const v = scratchVolume(i === 0 && path === '/tmp' ? 'tmp' : `writable-${i}`, path);
+      this.volumes.push(v.volume);
+      this.mounts.push(v.mount);
+    });
+
+    const httpProbe = (path: string, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' },
+      periodSeconds,
+      timeoutSeconds: 2,
+      failureThreshold,
+    });
+    const spread: k8s.TopologySpreadConstraint[] = [];
+    if (topologySpread) {
+      spread.push({ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...selector } } });
+      if (zoneSpread) {
+        spread.push({ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...selector } } });
+      }
+    }
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: objectMeta(env, this.name, labels),
+      spec: {
+        replicas: this.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...selector } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+        },
+        template: {
+          metadata: {
+            labels: { ...labels },
+            annotations: Lazy.any({ produce: () => this.podAnnotations() }),
+          },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext(this.runAsUser),
+            imagePullSecrets: imagePullSecrets.length ? imagePullSecrets.map((name) => ({ name })) : undefined,
+            topologySpreadConstraints: spread.length ? spread : undefined,
+            containers: [
+              {
+                name: 'app',
+                image: this.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: props.command ? [...props.command] : undefined,
+                args: props.args ? [...props.args] : undefined,
+                ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
+                env: Lazy.any({ produce: () => (this.containerEnv.length ? this.containerEnv : undefined) }),
+                envFrom: Lazy.any({ produce: () => (this.envFrom.length ? this.envFrom : undefined) }),
+                resources: resourceRequirements(this.resources),
+                securityContext: containerSecurityContext(this.runAsUser),
+                readinessProbe: httpProbe(this.readinessPath, 5, 3),
+                livenessProbe: { ...httpProbe(this.livenessPath, 10, 3), initialDelaySeconds: props.startupPath ? undefined : 10 },
+                startupProbe: props.startupPath ? httpProbe(props.startupPath, 2, 30) : undefined,
+                volumeMounts: this.mounts,
+              },
+            ],
+            volumes: this.volumes,
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: objectMeta(env, this.name, labels),
+      spec: {
+        type: this.serviceType,
+        selector: { ...selector },
+        ports: [{ name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+
+    // Ingress controllers run in another namespace, so the web pods accept their port from any
+    // source; nothing else is open.
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: objectMeta(env, this.name, labels),
+      spec: {
+        podSelector: { matchLabels: { ...selector } },
+        policyTypes: ['Ingress'],
+        ingress: [{ ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.port) }] }],
+      },
+    });
+
+    // --- ingress ---------------------------------------------------------------------------------
+    const ingress = props.ingress;
+    if (ingress !== undefined) {
+      assertValid(subject, 'ingress', ingress, checkRecord(ingress));
+      const hosts = ingress.hosts ?? [`${this.name}.${profile.domain}`];
+      const paths = ingress.paths ?? ['/'];
+      const ingressClassName = ingress.ingressClassName ?? 'nginx';
+      const tlsSecretName = ingress.tlsSecretName ?? (profile.tls ? `${this.name}-tls` : undefined);
+      const annotations = ingress.annotations ?? {};
+      assertValid(subject, 'ingress.hosts', hosts, Array.isArray(hosts) && hosts.length > 0 ? undefined : 'must be a non-empty array of host names');
+      for (const h of hosts) assertValid(subject, 'ingress.hosts', h, checkHostname(h));
+      const dupHost = firstDuplicate(hosts);
+      if (dupHost !== undefined) fail(subject, 'ingress.hosts', dupHost, 'must not repeat a host');
+      assertValid(subject, 'ingress.paths', paths, Array.isArray(paths) && paths.length > 0 ? undefined : 'must be a non-empty array of paths');
+      for (const p of paths) assertValid(subject, 'ingress.paths', p, checkHttpPath(p));
+      const dupPathI = firstDuplicate(paths);
+      if (dupPathI !== undefined) fail(subject, 'ingress.paths', dupPathI, 'must not repeat a path');
+      assertValid(subject, 'ingress.ingressClassName', ingressClassName, checkDnsSubdomain(ingressClassName));
+      if (tlsSecretName !== undefined) assertValid(subject, 'ingress.tlsSecretName', tlsSecretName, checkDnsSubdomain(tlsSecretName));
+      if (profile.production && tlsSecretName === undefined) {
+        fail(subject, 'ingress.tlsSecretName', tlsSecretName, 'must be set in a production environment (TLS on every Ingress)');
+      }
+      assertValid(subject, 'ingress.annotations', annotations, checkRecord(annotations));
+      for (const [k, v] of Object.entries(annotations)) {
+        assertValid(subject, 'ingress.annotations', k, /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) ? undefined : 'must have keys of the form [prefix/]name');
+        assertValid(subject, `ingress.annotations.${k}`, v, checkString(v));
+      }
+      env.claimName(subject, 'name', 'Ingress', this.name);
+      this.ingressHosts = [...hosts];
+      this.tlsSecretName = tlsSecretName;
+      this.ingress = new k8s.KubeIngress(this, 'Ingress', {
+        metadata: objectMeta(env, this.name, labels, Object.keys(annotations).length ? { ...annotations } : undefined),
+        spec: {
+          ingressClassName,
+          tls: tlsSecretName ? [{ hosts: [...hosts], secretName: tlsSecretName }] : undefined,
+          rules: hosts.map((host) => ({
+            host,
+            http: {
+              paths: paths.map((path) => ({
+                path,
+                pathType: 'Prefix',
+                backend: { service: { name: this.name, port: { number: this.servicePort } } },
+              })),
+            },
+          })),
+        },
+      });
+    } else {
+      this.ingressHosts = [];
+    }
+
+    // --- autoscaling and disruption budget ---------------------------------------------------------
+    if (autoscaling) {
+      env.claimName(subject, 'name', 'HorizontalPodAutoscaler', this.name);
+      this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
+        metadata: objectMeta(env, this.name, labels),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+          minReplicas: autoscaling.minReplicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: [
+            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuPercent } } },
+          ],
+        },
+      });
+    }
+    if (podDisruptionBudget && maxReplicas > 1) {
+      env.claimName(subject, 'name', 'PodDisruptionBudget', this.name);
+      this.pdb = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+        metadata: objectMeta(env, this.name, labels),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...selector } } },
+      });
+    }
+
+    for (const bundle of props.config ?? []) this.addConfig(bundle);
+  }
+
+  /** Adds a plain environment variable. A name that is already set throws. */
+  public addEnv(name: string, value: string): void {
+    assertValid(this.subject, 'env', name, checkEnvName(name));
+    assertValid(this.subject, `env.${name}`, value, checkString(value));
+    this.pushEnv('env', [{ name, value }]);
+  }
+
+  /**
+   * Consumes a ConfigBundle: its settings through `envFrom`, its secret references as
+   * `secretKeyRef` variables and its files mounted read-only at its `mountPath`. The pods carry
+   * the bundle's content hash, so any change to it rolls them.
+   */
+  public addConfig(bundle: ConfigBundle): void {
+    if (!(bundle instanceof ConfigBundle)) fail(this.subject, 'config', bundle, 'must be a ConfigBundle');
+    if (this.bundles.includes(bundle)) fail(this.subject, 'config', bundle.node.path, 'must not add the same ConfigBundle twice');
+    if (Environment.of(bundle) !== this.env) fail(this.subject, 'config', bundle.node.path, 'must be a ConfigBundle of the same Environment');
+    this.bundles.push(bundle);
+    this.envFrom.push(...bundle.envFrom());
+    this.pushEnv('config', bundle.secretEnv());
+    if (bundle.hasFiles) {
+      const volumeName = `config-${this.bundles.length}`;
+      this.volumes.push({ name: volumeName, configMap: { name: bundle.filesName } });
+      this.mounts.push({ name: volumeName, mountPath: bundle.mountPath, readOnly: true });
+    }
+    this.node.addDependency(bundle);
+  }
+
+  /**
+   * Wires this app to a server: injects its connection environment (for Postgres, DATABASE_URL
+   * built with `$(DB_USER)`/`$(DB_PASS)` from the credentials Secret; for Redis, REDIS_URL),
+   * lets this app's pods through the server's NetworkPolicy, and records the dependency so the
+   * server's objects come first in the manifests and in Pulumi.
+   */
+  public connect(server: Connectable & Construct): void {
+    if (!server || typeof (server as Partial<Connectable>).connectionEnv !== 'function') {
+      fail(this.subject, 'connect', server, 'must be a PostgresDb, a RedisCache or another Connectable construct');
+    }
+    if (this.connected.includes(server)) fail(this.subject, 'connect', server.node.path, 'must not connect the same server twice');
+    if (Environment.of(server) !== this.env) fail(this.subject, 'connect', server.node.path, 'must be a server in the same Environment');
+    this.pushEnv('connect', server.connectionEnv());
+    server.allowFrom({ path: this.node.path, name: this.name, selector: this.selector });
+    this.connected.push(server);
+    this.node.addDependency(server);
+  }
+
+  /** Servers this app is wired to, in wiring order. */
+  public get connections(): readonly Construct[] {
+    return [...this.connected];
+  }
+
+  /** A copy of the container's environment. */
+  public get envVars(): k8s.EnvVar[] {
+    return this.containerEnv.map((e) => ({ ...e }));
+  }
+
+  private pushEnv(prop: string, vars: k8s.EnvVar[]): void {
+    for (const v of vars) {
+      if (this.containerEnv.some((e) => e.name === v.name)) {
+        fail(this.subject, prop, v.name, 'must not set an environment variable that is already set');
+      }
+    }
+    this.containerEnv.push(...vars);
+  }
+
+  private podAnnotations(): Record<string, string> | undefined {
+    if (this.bundles.length === 0) return undefined;
+    const out: Record<string, string> = {};
+    for (const b of this.bundles) out[`config.kubestack.io/${b.name}`] = b.contentHash;
+    return out;
+  }
+}
