@@ -6,4 +6,5 @@ module.exports = {
   // Type checking runs once in `npm test` (tsc --noEmit); jest only transpiles.
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };
