@@ -41,3 +41,24 @@ require.extensions['.ts'] = function (module, filename) {
   const source = fs.readFileSync(filename, 'utf8');
   module._compile(transpile(source, filename), filename);
 };
+
+// `node scripts/ts-register.js` (run by `npm ci` through the `prepare` script) fills the cache
+// ahead of time, so that even the first `npm run synth` after a fresh install is warm.
+if (require.main === module) {
+  const root = path.join(__dirname, '..');
+  let count = 0;
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+        transpile(fs.readFileSync(full, 'utf8'), full);
+        count++;
+      }
+    }
+  };
+  for (const dir of ['lib', 'apps', 'stacks', 'bench']) {
+    if (fs.existsSync(path.join(root, dir))) walk(path.join(root, dir));
+  }
+  console.log(`ts-register: ${count} TypeScript files transpiled into ${path.relative(root, cacheDir)}`);
+}
