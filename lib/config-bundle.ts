@@ -10,6 +10,7 @@ import {
   checkDnsLabel,
   checkDnsSubdomain,
   checkEnvName,
+  checkObjectKey,
   checkRecord,
   checkString,
   fail,
@@ -99,7 +100,7 @@ export class ConfigBundle extends Construct {
 
   /** Adds a plain setting. A key already used by a setting or a secret throws. */
   public addSetting(key: string, value: string): void {
-    assertValid(this.subject, 'settings', key, checkEnvName(key));
+    assertValid(this.subject, 'settings', key, checkEnvName(key) ?? checkObjectKey(key));
     assertValid(this.subject, `settings.${key}`, value, checkString(value));
     this.assertNewKey('settings', key);
     this.settingsData[key] = value;
@@ -107,7 +108,7 @@ export class ConfigBundle extends Construct {
 
   /** Adds a reference to a Secret key, exposed to consumers as the environment variable `key`. */
   public addSecret(key: string, ref: SecretKeyReference): void {
-    assertValid(this.subject, 'secrets', key, checkEnvName(key));
+    assertValid(this.subject, 'secrets', key, checkEnvName(key) ?? checkObjectKey(key));
     assertValid(this.subject, `secrets.${key}`, ref, checkRecord(ref));
     assertValid(this.subject, `secrets.${key}.secretName`, ref.secretName, checkDnsSubdomain(ref.secretName));
     assertValid(this.subject, `secrets.${key}.key`, ref.key, checkConfigKey(ref.key));
@@ -118,9 +119,9 @@ export class ConfigBundle extends Construct {
 
   /** Adds a file, mounted at `<mountPath>/<fileName>` in consumers. */
   public addFile(fileName: string, content: string): void {
-    assertValid(this.subject, 'files', fileName, checkConfigKey(fileName));
+    assertValid(this.subject, 'files', fileName, checkConfigKey(fileName) ?? checkObjectKey(fileName));
     assertValid(this.subject, `files.${fileName}`, content, checkString(content));
-    if (fileName in this.filesData) fail(this.subject, 'files', fileName, 'must not repeat a file name');
+    if (Object.hasOwn(this.filesData, fileName)) fail(this.subject, 'files', fileName, 'must not repeat a file name');
     this.filesData[fileName] = content;
     if (!this.filesMap) {
       this.env.claimName(this.subject, 'name', 'ConfigMap', this.filesName);
@@ -168,7 +169,7 @@ export class ConfigBundle extends Construct {
   }
 
   private assertNewKey(prop: string, key: string): void {
-    if (key in this.settingsData || key in this.secretRefs) {
+    if (Object.hasOwn(this.settingsData, key) || Object.hasOwn(this.secretRefs, key)) {
       fail(this.subject, prop, key, 'must not repeat a key already used by a setting or a secret of this bundle');
     }
   }

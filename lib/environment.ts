@@ -5,6 +5,8 @@ import { RequiredSecret } from './connection';
 import { EnvironmentProfile, validateProfile } from './environment-profile';
 import { Subject, assertValid, checkDnsLabel, fail } from './private/validate';
 
+const ENVIRONMENT = Symbol.for('kubestack.Environment');
+
 /** Props of an {@link Environment}. */
 export interface EnvironmentProps extends Omit<ChartProps, 'namespace' | 'labels'> {
   /** The environment's defaults and rules. */
@@ -27,6 +29,16 @@ export interface EnvironmentProps extends Omit<ChartProps, 'namespace' | 'labels
  * defaults from.
  */
 export class Environment extends Chart {
+  /**
+   * Implements `instanceof Environment`. Chart implements `instanceof` with `Chart.isChart`, and a
+   * subclass inherits that static method: without this override every Chart would pass as an
+   * Environment.
+   * @internal
+   */
+  public static [Symbol.hasInstance](o: unknown): o is Environment {
+    return typeof o === 'object' && o !== null && ENVIRONMENT in o;
+  }
+
   /** The closest Environment above `scope`; throws a clear error when there is none. */
   public static of(scope: IConstruct, subject?: Subject): Environment {
     for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
@@ -57,6 +69,7 @@ export class Environment extends Chart {
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id, { disableResourceNameHashes: true });
+    Object.defineProperty(this, ENVIRONMENT, { value: true });
     const subject = { kind: 'environment', path: this.node.path };
     assertValid(subject, 'profile', props?.profile, props?.profile ? undefined : 'must be an EnvironmentProfile');
     validateProfile(props.profile);
@@ -66,6 +79,13 @@ export class Environment extends Chart {
     this.managedBy = props.managedBy ?? 'kubestack';
     assertValid(subject, 'partOf', this.partOf, checkDnsLabel(this.partOf));
     assertValid(subject, 'managedBy', this.managedBy, checkDnsLabel(this.managedBy));
+    // Names are claimed per Environment, so two Environments of one app must not share a
+    // namespace: both would create the Namespace and could create the same objects in it.
+    for (const other of this.node.root.node.findAll()) {
+      if (other !== this && other instanceof Environment && other.namespaceName === this.namespaceName) {
+        fail(subject, 'profile.namespace', this.namespaceName, `must be unique per app: Environment '${other.node.path}' already uses it`);
+      }
+    }
 
     this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {

@@ -6,3 +6,4 @@ export * from './postgres-db';
 export * from './redis-cache';
 export * from './web-app';
 export { ValidationError } from './private/validate';
+export * from './policy-gate';

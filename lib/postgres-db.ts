@@ -11,16 +11,20 @@ import {
   scratchVolume,
   workloadLabels,
 } from './private/meta';
-import { ServerNetworkPolicy, execProbe } from './private/server';
+import { lintWaivers, workloadLintChecks } from './private/lint';
+import { ServerNetworkPolicy, execProbe, tcpProbe } from './private/server';
 import {
   Subject,
   assertValid,
   checkDnsLabel,
   checkDnsSubdomain,
   checkImage,
+  checkInteger,
   checkPinnedImage,
   checkQuantity,
   checkRecord,
+  fail,
+  quantityValue,
 } from './private/validate';
 
 /** Props of a {@link PostgresDb}. */
@@ -108,6 +112,8 @@ export class PostgresDb extends Construct implements Connectable {
     const env = Environment.of(this, subject);
 
     this.name = props.name ?? id;
+    // Validated first: the default Secret and Service names are built from it.
+    assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
     this.image = props.image ?? 'postgres:16-alpine';
     this.database = props.database ?? 'app';
     this.storage = props.storage ?? env.profile.postgresStorage;
@@ -118,14 +124,14 @@ export class PostgresDb extends Construct implements Connectable {
     this.host = this.name;
     this.headlessServiceName = `${this.name}-headless`;
 
-    assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
     assertValid(subject, 'image', this.image, checkImage(this.image));
     if (env.profile.production) assertValid(subject, 'image', this.image, checkPinnedImage(this.image));
     assertValid(subject, 'database', this.database, /^[a-z_][a-z0-9_]{0,62}$/.test(String(this.database)) && typeof this.database === 'string' ? undefined : 'must be a lowercase SQL identifier (letters, digits and _, at most 63 characters)');
     assertValid(subject, 'storage', this.storage, checkQuantity(this.storage));
+    if (quantityValue(this.storage) <= 0) fail(subject, 'storage', this.storage, 'must be larger than zero');
     if (this.storageClassName !== undefined) assertValid(subject, 'storageClassName', this.storageClassName, checkDnsSubdomain(this.storageClassName));
     assertValid(subject, 'credentialsSecret', this.credentialsSecret, checkDnsSubdomain(this.credentialsSecret));
-    assertValid(subject, 'runAsUser', this.runAsUser, Number.isInteger(this.runAsUser) && this.runAsUser > 0 ? undefined : 'must be a non-zero UID (an integer >= 1)');
+    assertValid(subject, 'runAsUser', this.runAsUser, checkInteger(this.runAsUser, 1, 2147483647) ? 'must be a non-zero UID (an integer >= 1)' : undefined);
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
     validateResources(subject, 'resources', this.resources);
 
@@ -144,7 +150,7 @@ export class PostgresDb extends Construct implements Connectable {
     const ready = 'pg_isready -h 127.0.0.1 -p 5432 -U "$POSTGRES_USER" -d "$POSTGRES_DB"';
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: objectMeta(env, this.name, labels),
+      metadata: objectMeta(env, this.name, labels, lintWaivers(workloadLintChecks(this.runAsUser))),
       spec: {
         serviceName: this.headlessServiceName,
         replicas: 1,
@@ -173,7 +179,9 @@ export class PostgresDb extends Construct implements Connectable {
                 resources: resourceRequirements(this.resources),
                 securityContext: containerSecurityContext(this.runAsUser),
                 readinessProbe: execProbe(ready, 10, 3, 5),
-                livenessProbe: execProbe(ready, 20, 6, 30),
+                // Liveness only asks whether the server accepts connections: a server that is up
+                // but not ready (crash recovery, overload) must not be restarted.
+                livenessProbe: tcpProbe('postgres', 20, 6, 30),
                 volumeMounts: [{ name: 'data', mountPath: dataDir }, run.mount, tmp.mount],
               },
             ],

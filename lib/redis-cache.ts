@@ -12,7 +12,8 @@ import {
   scratchVolume,
   workloadLabels,
 } from './private/meta';
-import { ServerNetworkPolicy, execProbe } from './private/server';
+import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
+import { ServerNetworkPolicy, execProbe, tcpProbe } from './private/server';
 import {
   Subject,
   assertValid,
@@ -21,6 +22,7 @@ import {
   checkDnsLabel,
   checkDnsSubdomain,
   checkImage,
+  checkInteger,
   checkOneOf,
   checkPinnedImage,
   checkQuantity,
@@ -152,7 +154,8 @@ export class RedisCache extends Construct implements Connectable {
     assertValid(subject, 'maxmemoryPolicy', this.maxmemoryPolicy, checkOneOf(this.maxmemoryPolicy, EVICTION_POLICIES));
     assertValid(subject, 'persistence', this.persistence, checkBoolean(this.persistence));
     assertValid(subject, 'storage', this.storage, checkQuantity(this.storage));
-    assertValid(subject, 'runAsUser', this.runAsUser, Number.isInteger(this.runAsUser) && this.runAsUser > 0 ? undefined : 'must be a non-zero UID (an integer >= 1)');
+    if (quantityValue(this.storage) <= 0) fail(subject, 'storage', this.storage, 'must be larger than zero');
+    assertValid(subject, 'runAsUser', this.runAsUser, checkInteger(this.runAsUser, 1, 2147483647) ? 'must be a non-zero UID (an integer >= 1)' : undefined);
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
     validateResources(subject, 'resources', this.resources);
     if (redisBytes(this.maxmemory) >= quantityValue(this.resources.memoryLimit)) {
@@ -168,6 +171,9 @@ export class RedisCache extends Construct implements Connectable {
     const kind = this.persistence ? 'StatefulSet' : 'Deployment';
     env.claimName(subject, 'name', kind, this.name);
     env.claimName(subject, 'name', 'Service', this.name);
+    // A StatefulSet is governed by a headless Service, as in PostgresDb.
+    const headlessServiceName = `${this.name}-headless`;
+    if (this.persistence) env.claimName(subject, 'name', 'Service', headlessServiceName);
     env.claimName(subject, 'name', 'NetworkPolicy', this.name);
 
     const { labels, selector } = workloadLabels(env, this.name, 'cache');
@@ -200,19 +206,22 @@ export class RedisCache extends Construct implements Connectable {
           resources: resourceRequirements(this.resources),
           securityContext: containerSecurityContext(this.runAsUser),
           readinessProbe: execProbe(ping, 5, 3, 2),
-          livenessProbe: execProbe(ping, 15, 4, 10),
+          // Liveness only asks whether the server accepts connections; readiness asks for a PONG.
+          livenessProbe: tcpProbe('redis', 15, 4, 10),
           volumeMounts: [{ name: 'data', mountPath: '/data' }, tmp.mount],
         },
       ],
       volumes: this.persistence ? [tmp.volume] : [scratchData.volume, tmp.volume],
     };
     const template = { metadata: { labels: { ...labels } }, spec: podSpec };
-    const metadata = objectMeta(env, this.name, labels);
+    const lintChecks: LintCheck[] = workloadLintChecks(this.runAsUser);
+    if (!this.persistence) lintChecks.push('deployment-replicas');
+    const metadata = objectMeta(env, this.name, labels, lintWaivers(lintChecks));
     this.workload = this.persistence
       ? new k8s.KubeStatefulSet(this, 'Resource', {
           metadata,
           spec: {
-            serviceName: this.name,
+            serviceName: headlessServiceName,
             replicas: 1,
             selector: { matchLabels: { ...selector } },
             template,
@@ -234,6 +243,16 @@ export class RedisCache extends Construct implements Connectable {
           },
         });
 
+    if (this.persistence) {
+      new k8s.KubeService(this, 'HeadlessService', {
+        metadata: objectMeta(env, headlessServiceName, labels),
+        spec: {
+          clusterIp: 'None',
+          selector: { ...selector },
+          ports: [{ name: 'redis', port: this.port, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
+        },
+      });
+    }
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: objectMeta(env, this.name, labels),
       spec: {

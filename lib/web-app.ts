@@ -13,6 +13,7 @@ import {
   scratchVolume,
   workloadLabels,
 } from './private/meta';
+import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
 import {
   Subject,
   assertValid,
@@ -24,6 +25,7 @@ import {
   checkHttpPath,
   checkImage,
   checkInteger,
+  checkObjectKey,
   checkOneOf,
   checkPinnedImage,
   checkPort,
@@ -149,7 +151,7 @@ export interface WebAppProps {
    */
   readonly ingress?: WebAppIngress;
   /**
-   * Create a PodDisruptionBudget (maxUnavailable 1) when more than one replica can run.
+   * Create a PodDisruptionBudget (maxUnavailable 1, unhealthy pods always evictable) when more than one replica can run.
    * @default true
    */
   readonly podDisruptionBudget?: boolean;
@@ -285,6 +287,7 @@ export class WebApp extends Construct {
     }
 
     env.claimName(subject, 'name', 'Deployment', this.name);
+    for (const s of imagePullSecrets) env.requireSecret(subject, s, '.dockerconfigjson');
     env.claimName(subject, 'name', 'Service', this.name);
     env.claimName(subject, 'name', 'NetworkPolicy', this.name);
 
@@ -313,8 +316,11 @@ export class WebApp extends Construct {
       }
     }
 
+    const lintChecks: LintCheck[] = [...workloadLintChecks(this.runAsUser), 'pod-networkpolicy'];
+    if (this.replicas !== undefined && this.replicas < 2) lintChecks.push('deployment-replicas');
+    if (topologySpread && maxReplicas > 1) lintChecks.push('deployment-has-host-podantiaffinity');
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: objectMeta(env, this.name, labels),
+      metadata: objectMeta(env, this.name, labels, lintWaivers(lintChecks)),
       spec: {
         replicas: this.replicas,
         revisionHistoryLimit: 5,
@@ -402,10 +408,15 @@ export class WebApp extends Construct {
       }
       assertValid(subject, 'ingress.annotations', annotations, checkRecord(annotations));
       for (const [k, v] of Object.entries(annotations)) {
-        assertValid(subject, 'ingress.annotations', k, /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) ? undefined : 'must have keys of the form [prefix/]name');
+        assertValid(subject, 'ingress.annotations', k, /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) ? checkObjectKey(k) : 'must have keys of the form [prefix/]name');
         assertValid(subject, `ingress.annotations.${k}`, v, checkString(v));
       }
       env.claimName(subject, 'name', 'Ingress', this.name);
+      // The certificate Secret is referenced, not created: list it with the other required Secrets.
+      if (tlsSecretName !== undefined) {
+        env.requireSecret(subject, tlsSecretName, 'tls.crt');
+        env.requireSecret(subject, tlsSecretName, 'tls.key');
+      }
       this.ingressHosts = [...hosts];
       this.tlsSecretName = tlsSecretName;
       this.ingress = new k8s.KubeIngress(this, 'Ingress', {
@@ -448,7 +459,12 @@ export class WebApp extends Construct {
       env.claimName(subject, 'name', 'PodDisruptionBudget', this.name);
       this.pdb = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
         metadata: objectMeta(env, this.name, labels),
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...selector } } },
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(1),
+          selector: { matchLabels: { ...selector } },
+          // A pod that is not ready protects nothing: let a node drain evict it rather than block.
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
       });
     }
 
@@ -471,6 +487,9 @@ export class WebApp extends Construct {
     if (!(bundle instanceof ConfigBundle)) fail(this.subject, 'config', bundle, 'must be a ConfigBundle');
     if (this.bundles.includes(bundle)) fail(this.subject, 'config', bundle.node.path, 'must not add the same ConfigBundle twice');
     if (Environment.of(bundle) !== this.env) fail(this.subject, 'config', bundle.node.path, 'must be a ConfigBundle of the same Environment');
+    if (bundle.hasFiles && this.mounts.some((m) => m.mountPath === bundle.mountPath)) {
+      fail(this.subject, 'config', bundle.mountPath, 'must not mount files at a path that is already mounted (a writable path or another bundle)');
+    }
     this.bundles.push(bundle);
     this.envFrom.push(...bundle.envFrom());
     this.pushEnv('config', bundle.secretEnv());

@@ -6,7 +6,8 @@ import { Environment } from '../environment';
 import { objectMeta } from './meta';
 
 /**
- * A NetworkPolicy that admits ingress to a server's pods only from the clients wired to it.
+ * A NetworkPolicy that admits ingress to a server's pods only from the clients wired to it, and
+ * denies all egress (a database or cache never opens a connection; loopback is not affected).
  * With no client, `ingress` is left out, which denies all ingress (an empty `from` would allow
  * everything, so it is never written).
  */
@@ -19,7 +20,7 @@ export class ServerNetworkPolicy {
       metadata: objectMeta(env, name, labels),
       spec: {
         podSelector: { matchLabels: { ...selector } },
-        policyTypes: ['Ingress'],
+        policyTypes: ['Ingress', 'Egress'],
         ingress: Lazy.any({
           produce: () =>
             this.clients.length === 0
@@ -47,6 +48,17 @@ export class ServerNetworkPolicy {
 export function execProbe(command: string, periodSeconds: number, failureThreshold: number, initialDelaySeconds = 0): k8s.Probe {
   return {
     exec: { command: ['sh', '-c', command] },
+    initialDelaySeconds: initialDelaySeconds || undefined,
+    periodSeconds,
+    timeoutSeconds: 5,
+    failureThreshold,
+  };
+}
+
+/** A probe that only checks that the container accepts TCP connections on the named port. */
+export function tcpProbe(port: string, periodSeconds: number, failureThreshold: number, initialDelaySeconds = 0): k8s.Probe {
+  return {
+    tcpSocket: { port: k8s.IntOrString.fromString(port) },
     initialDelaySeconds: initialDelaySeconds || undefined,
     periodSeconds,
     timeoutSeconds: 5,

@@ -1,3 +1,5 @@
+import { Construct } from 'constructs';
+
 /**
  * Pure validators. Each `check*` function returns `undefined` when the value is allowed, or a
  * short description of what is allowed when it is not. `fail` turns that into the library's
@@ -29,6 +31,8 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
+  // A construct's tree is circular, so JSON would fail and leave '[object Object]'.
+  if (Construct.isConstruct(value)) return `${value.constructor.name} '${value.node.path}'`;
   try {
     const json = JSON.stringify(value);
     if (json === undefined) return String(value);
@@ -161,6 +165,15 @@ export function checkConfigKey(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 253 || !CONFIG_KEY.test(value)) {
     return "must be a ConfigMap key (letters, digits, '-', '_' and '.')";
   }
+  return undefined;
+}
+
+/**
+ * A key that can be rendered as a key of a plain object: `__proto__` would replace the object's
+ * prototype, and cdk8s refuses to render an object whose `constructor` key is not a function.
+ */
+export function checkObjectKey(value: unknown): string | undefined {
+  if (value === '__proto__' || value === 'constructor') return "must not be '__proto__' or 'constructor' (reserved keys of JavaScript objects)";
   return undefined;
 }
 

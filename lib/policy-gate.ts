@@ -1,0 +1,1029 @@
+/**
+ * The policy gate: pure functions over plain Kubernetes objects (the output of `chart.toJson()`
+ * or `Testing.synth(chart)`), run by `npm run synth` before any file is written and by the Pulumi
+ * program before any resource is registered.
+ *
+ *     const { waivers } = enforcePolicy(env.toJson(), {
+ *       production: env.profile.production,
+ *       requiredSecrets: env.requiredSecrets,
+ *       environment: env.profile.name,
+ *     });
+ *
+ * A rule is waived for one object by an annotation on that object, whose value is the reason:
+ *
+ *     metadata:
+ *       annotations:
+ *         policy.kubestack.io/waive.prod-replicas: "batch worker, a second replica would double-process"
+ *
+ * Every waiver is returned (and printed by synth); a waiver without a reason, or for a rule that
+ * does not exist, is itself a violation. The gate is linear in the number of objects: every
+ * object is indexed once by kind, namespace and name, and selectors are resolved through a
+ * label index rather than by comparing all pairs.
+ */
+
+/** Identifier of a policy rule; also the suffix of its waiver annotation. */
+export type PolicyRuleId =
+  | 'well-formed'
+  | 'namespace-pss'
+  | 'host-namespaces'
+  | 'host-path'
+  | 'host-ports'
+  | 'privileged'
+  | 'capabilities'
+  | 'run-as-non-root'
+  | 'privilege-escalation'
+  | 'seccomp'
+  | 'volume-types'
+  | 'resources'
+  | 'image-tag'
+  | 'probes'
+  | 'selector-match'
+  | 'service-selects-pods'
+  | 'ingress-backend'
+  | 'references'
+  | 'network-policy'
+  | 'prod-replicas'
+  | 'prod-pdb'
+  | 'prod-topology-spread'
+  | 'prod-image-pinned'
+  | 'prod-ingress-tls'
+  | 'secret-data'
+  | 'secret-literal'
+  | 'waiver';
+
+/** What a rule demands and how to comply. */
+export interface PolicyRule {
+  readonly id: PolicyRuleId;
+  /** `pod-security` (Pod Security "restricted"), `hygiene`, `production` (production only), `secrets` or `waivers`. */
+  readonly group: 'pod-security' | 'hygiene' | 'production' | 'secrets' | 'waivers';
+  /** What the rule demands. */
+  readonly description: string;
+  /** How to comply, in terms of Kubernetes fields and of this library's props. */
+  readonly fix: string;
+}
+
+/** Every rule of the gate, in the order the report lists them. */
+export const POLICY_RULES: readonly PolicyRule[] = [
+  {
+    id: 'well-formed',
+    group: 'hygiene',
+    description: 'every object is a JSON object with apiVersion, kind and metadata.name',
+    fix: 'emit complete Kubernetes objects (apiVersion, kind, metadata.name)',
+  },
+  {
+    id: 'namespace-pss',
+    group: 'pod-security',
+    description: "every Namespace enforces Pod Security 'restricted'",
+    fix: "label the Namespace pod-security.kubernetes.io/enforce: restricted (an Environment does this)",
+  },
+  {
+    id: 'host-namespaces',
+    group: 'pod-security',
+    description: 'no pod shares the host network, PID or IPC namespace',
+    fix: 'remove hostNetwork, hostPID and hostIPC from the pod spec',
+  },
+  {
+    id: 'host-path',
+    group: 'pod-security',
+    description: 'no hostPath volume',
+    fix: 'replace the hostPath volume with an emptyDir, a ConfigMap or a PersistentVolumeClaim',
+  },
+  {
+    id: 'host-ports',
+    group: 'pod-security',
+    description: 'no container port is bound on the host',
+    fix: 'remove hostPort and expose the port through a Service',
+  },
+  {
+    id: 'privileged',
+    group: 'pod-security',
+    description: 'no privileged container',
+    fix: 'set securityContext.privileged: false (or leave it out)',
+  },
+  {
+    id: 'capabilities',
+    group: 'pod-security',
+    description: 'every container drops ALL capabilities and adds at most NET_BIND_SERVICE',
+    fix: "set securityContext.capabilities.drop: ['ALL'] and add nothing but NET_BIND_SERVICE",
+  },
+  {
+    id: 'run-as-non-root',
+    group: 'pod-security',
+    description: 'every container runs with runAsNonRoot: true and a non-zero runAsUser',
+    fix: "set runAsNonRoot: true and runAsUser to the image's unprivileged UID (the constructs' 'runAsUser' prop)",
+  },
+  {
+    id: 'privilege-escalation',
+    group: 'pod-security',
+    description: 'every container sets allowPrivilegeEscalation: false',
+    fix: 'set securityContext.allowPrivilegeEscalation: false on the container',
+  },
+  {
+    id: 'seccomp',
+    group: 'pod-security',
+    description: 'every container runs with the RuntimeDefault (or a Localhost) seccomp profile',
+    fix: 'set securityContext.seccompProfile.type: RuntimeDefault on the pod or the container',
+  },
+  {
+    id: 'volume-types',
+    group: 'pod-security',
+    description:
+      'volumes are only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret',
+    fix: 'use one of the allowed volume types',
+  },
+  {
+    id: 'resources',
+    group: 'hygiene',
+    description: 'every container requests and limits cpu and memory',
+    fix: "set resources.requests and resources.limits for cpu and memory (the constructs' 'resources' prop or the profile)",
+  },
+  {
+    id: 'image-tag',
+    group: 'hygiene',
+    description: "every image names a tag other than 'latest', or a digest",
+    fix: "use a version tag ('app:1.2.3') or a digest ('app@sha256:…')",
+  },
+  {
+    id: 'probes',
+    group: 'hygiene',
+    description: 'every long-running container has a readiness and a liveness probe, and every probe port is a container port',
+    fix: "add readinessProbe and livenessProbe; probe a port the container declares (by name, e.g. 'http', or number)",
+  },
+  {
+    id: 'selector-match',
+    group: 'hygiene',
+    description: "a workload's selector matches its pod template; a PodDisruptionBudget or NetworkPolicy selects some pods",
+    fix: 'make spec.selector (or podSelector) a subset of the pod template labels',
+  },
+  {
+    id: 'service-selects-pods',
+    group: 'hygiene',
+    description: 'every Service selects pods of a workload, and a named targetPort is a port of those pods',
+    fix: "set the Service selector to the workload's selector labels and targetPort to one of its container port names",
+  },
+  {
+    id: 'ingress-backend',
+    group: 'hygiene',
+    description: 'every Ingress backend names a Service of the same namespace and one of its ports',
+    fix: "point backend.service.name at an existing Service and port.number/port.name at one of its ports",
+  },
+  {
+    id: 'references',
+    group: 'hygiene',
+    description:
+      'every ConfigMap, Secret, claim, volume and HPA target reference resolves (Secrets against the required Secrets)',
+    fix: "create the referenced object, fix the name, or declare the Secret (Environment.requireSecret / the 'requiredSecrets' option)",
+  },
+  {
+    id: 'network-policy',
+    group: 'hygiene',
+    description: 'a NetworkPolicy selects the pods of every workload',
+    fix: "add a NetworkPolicy whose podSelector matches the workload's pod labels (the constructs create one)",
+  },
+  {
+    id: 'prod-replicas',
+    group: 'production',
+    description: 'in production, a web workload runs at least two replicas (spec.replicas, or the minReplicas of its HPA)',
+    fix: "set replicas (or autoscaling.minReplicas) to 2 or more",
+  },
+  {
+    id: 'prod-pdb',
+    group: 'production',
+    description: 'in production, a PodDisruptionBudget selects the pods of every web workload',
+    fix: "add a PodDisruptionBudget selecting the workload's pods (WebApp 'podDisruptionBudget: true')",
+  },
+  {
+    id: 'prod-topology-spread',
+    group: 'production',
+    description: 'in production, a web workload spreads its pods with a topology spread constraint that selects them',
+    fix: "add topologySpreadConstraints whose labelSelector matches the pod labels (WebApp 'topologySpread: true')",
+  },
+  {
+    id: 'prod-image-pinned',
+    group: 'production',
+    description: 'in production, every image is pinned by a version tag (a tag with a digit) or a digest',
+    fix: "use a version tag such as '1.2.3' or '16-alpine', or a digest, not a floating tag such as 'stable'",
+  },
+  {
+    id: 'prod-ingress-tls',
+    group: 'production',
+    description: 'in production, every Ingress terminates TLS for all its hosts',
+    fix: "add spec.tls with every rule host and a secretName (WebApp 'ingress.tlsSecretName' or a profile with tls: true)",
+  },
+  {
+    id: 'secret-data',
+    group: 'secrets',
+    description: 'no manifest contains a Secret with data or stringData',
+    fix: 'remove the Secret from the manifests: create it out of band (kubectl create secret, the Pulumi stack) and reference it',
+  },
+  {
+    id: 'secret-literal',
+    group: 'secrets',
+    description:
+      'no literal value in an env var or ConfigMap key whose name says PASSWORD, SECRET, TOKEN or KEY, and no password in a URL',
+    fix: "read the value from a Secret (valueFrom.secretKeyRef; a ConfigBundle 'secrets' entry), or compose it from $(VAR) references",
+  },
+  {
+    id: 'waiver',
+    group: 'waivers',
+    description: 'every waiver annotation names an existing rule and gives a reason; this rule cannot be waived',
+    fix: "write the reason as the annotation value, e.g. policy.kubestack.io/waive.prod-replicas: 'why'",
+  },
+];
+
+/** Prefix of the waiver annotations: `policy.kubestack.io/waive.<rule-id>: "<reason>"`. */
+export const WAIVER_ANNOTATION_PREFIX = 'policy.kubestack.io/waive.';
+
+/** The annotation that waives `rule` on one object. */
+export function waiverAnnotation(rule: PolicyRuleId): string {
+  return `${WAIVER_ANNOTATION_PREFIX}${rule}`;
+}
+
+/** Identifies an object in a report. */
+export interface PolicyObjectRef {
+  readonly kind: string;
+  /** Empty for cluster-scoped objects and objects without a namespace. */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** One broken rule. */
+export interface PolicyViolation {
+  readonly rule: PolicyRuleId;
+  readonly object: PolicyObjectRef;
+  /** What is wrong, naming the container, volume or reference. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** A rule waived for one object by annotation. */
+export interface PolicyWaiver {
+  readonly rule: PolicyRuleId;
+  readonly object: PolicyObjectRef;
+  readonly reason: string;
+  /** Violations the waiver suppressed in this run (0 when the object complies anyway). */
+  readonly suppressed: number;
+}
+
+/** A Secret that the manifests may reference without containing it. */
+export interface ExpectedSecret {
+  readonly secretName: string;
+  /** Keys it holds; when given, a reference to another key does not resolve. */
+  readonly keys?: readonly string[];
+}
+
+/** Options of {@link checkPolicy} and {@link enforcePolicy}. */
+export interface PolicyOptions {
+  /** Apply the production rules (`prod-*`); pass the profile's `production`. */
+  readonly production: boolean;
+  /**
+   * Secrets that exist outside the manifests: names, or `env.requiredSecrets` (name and keys).
+   * @default - none: every Secret reference is a violation
+   */
+  readonly requiredSecrets?: readonly (string | ExpectedSecret)[];
+  /**
+   * Name of the environment, for messages.
+   * @default - not named
+   */
+  readonly environment?: string;
+}
+
+/** The outcome of a policy check. */
+export interface PolicyReport {
+  /** Violations that no waiver covers, in object order. */
+  readonly violations: PolicyViolation[];
+  /** Every waiver annotation found, applied or not. */
+  readonly waivers: PolicyWaiver[];
+}
+
+/** Thrown by {@link enforcePolicy}; the message lists every violation with its fix. */
+export class PolicyViolationError extends Error {
+  constructor(
+    public readonly violations: readonly PolicyViolation[],
+    public readonly waivers: readonly PolicyWaiver[] = [],
+    environment?: string,
+  ) {
+    super(formatViolations(violations, environment));
+    this.name = 'PolicyViolationError';
+  }
+}
+
+/**
+ * Checks every object and throws a {@link PolicyViolationError} listing all violations; returns
+ * the waivers otherwise, for the caller to print.
+ */
+export function enforcePolicy(objects: readonly unknown[], options: PolicyOptions): { waivers: PolicyWaiver[] } {
+  const report = checkPolicy(objects, options);
+  if (report.violations.length > 0) throw new PolicyViolationError(report.violations, report.waivers, options.environment);
+  return { waivers: report.waivers };
+}
+
+/** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
+export function describeObject(ref: PolicyObjectRef): string {
+  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+
+/** The violation list as printed by synth: one entry per violation, each with its fix. */
+export function formatViolations(violations: readonly PolicyViolation[], environment?: string): string {
+  const where = environment ? ` in environment '${environment}'` : '';
+  const n = violations.length;
+  const lines = [`policy gate: ${n} violation${n === 1 ? '' : 's'}${where}`];
+  for (const v of violations) {
+    lines.push(`  - ${describeObject(v.object)} [${v.rule}] ${v.message}`);
+    lines.push(`      fix: ${v.fix}`);
+  }
+  if (n > 0) {
+    lines.push(`  To waive a rule for one object, annotate it: ${WAIVER_ANNOTATION_PREFIX}<rule>: "<reason>"`);
+  }
+  return lines.join('\n');
+}
+
+/** One line per waiver, as printed by synth on every run. */
+export function formatWaivers(waivers: readonly PolicyWaiver[], environment?: string): string[] {
+  const where = environment ? `${environment}: ` : '';
+  return waivers.map(
+    (w) => `policy gate: ${where}waived [${w.rule}] for ${describeObject(w.object)} (${w.suppressed} suppressed): ${w.reason}`,
+  );
+}
+
+/** Checks every object against every rule; never throws on malformed input. */
+export function checkPolicy(objects: readonly unknown[], options: PolicyOptions): PolicyReport {
+  return new Gate(objects, options).run();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Implementation
+// ------------------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+type Labels = Record<string, string>;
+
+const RULES = new Map<string, PolicyRule>(POLICY_RULES.map((r) => [r.id, r]));
+const ALLOWED_VOLUME_TYPES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
+const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+/** Kinds whose pods run to completion: probes do not apply. */
+const BATCH_KINDS = new Set(['Job', 'CronJob']);
+const SCALABLE_WEB_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+const WEB_COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+function isRecord(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function rec(v: unknown): Json {
+  return isRecord(v) ? v : {};
+}
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+function records(v: unknown): Json[] {
+  return list(v).filter(isRecord);
+}
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+function labelsOf(v: unknown): Labels {
+  const out: Labels = {};
+  for (const [k, val] of Object.entries(rec(v))) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** A Kubernetes label selector: matchLabels plus matchExpressions. */
+interface Selector {
+  readonly matchLabels: Labels;
+  readonly matchExpressions: readonly Json[];
+}
+
+function labelSelector(v: unknown): Selector {
+  const s = rec(v);
+  return { matchLabels: labelsOf(s.matchLabels), matchExpressions: records(s.matchExpressions) };
+}
+
+function isEmptySelector(s: Selector): boolean {
+  return Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
+}
+
+function selectorMatches(s: Selector, labels: Labels): boolean {
+  for (const [k, v] of Object.entries(s.matchLabels)) if (labels[k] !== v) return false;
+  for (const e of s.matchExpressions) {
+    const key = str(e.key) ?? '';
+    const values = list(e.values).filter((x): x is string => typeof x === 'string');
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    switch (e.operator) {
+      case 'In':
+        if (!has || !values.includes(labels[key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+function pairKey(namespace: string, key: string, value: string): string {
+  return `${namespace}\u0000${key}\u0000${value}`;
+}
+
+/**
+ * Finds the selectors (of NetworkPolicies, PDBs…) that select a set of pod labels without
+ * comparing all pairs: a selector with matchLabels is filed under one of its label pairs, so a
+ * lookup only tests the selectors filed under the pod's own pairs; selectors without
+ * matchLabels (empty, or expressions only) are tested for every pod of their namespace.
+ */
+class SelectorIndex<T> {
+  private readonly byPair = new Map<string, { selector: Selector; item: T }[]>();
+  private readonly scan = new Map<string, { selector: Selector; item: T }[]>();
+
+  public add(namespace: string, selector: Selector, item: T): void {
+    const pairs = Object.entries(selector.matchLabels);
+    if (pairs.length === 0) {
+      push(this.scan, namespace, { selector, item });
+    } else {
+      const [k, v] = pairs[0];
+      push(this.byPair, pairKey(namespace, k, v), { selector, item });
+    }
+  }
+
+  /** The first item whose selector selects `labels` in `namespace`. */
+  public find(namespace: string, labels: Labels): T | undefined {
+    for (const [k, v] of Object.entries(labels)) {
+      for (const e of this.byPair.get(pairKey(namespace, k, v)) ?? []) if (selectorMatches(e.selector, labels)) return e.item;
+    }
+    for (const e of this.scan.get(namespace) ?? []) if (selectorMatches(e.selector, labels)) return e.item;
+    return undefined;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const existing = map.get(key);
+  if (existing) existing.push(value);
+  else map.set(key, [value]);
+}
+
+/** A workload: an object with a pod template (or a Pod). */
+interface Workload {
+  readonly obj: Json;
+  readonly ref: PolicyObjectRef;
+  readonly labels: Labels;
+  readonly podSpec: Json;
+  /** Names of volumeClaimTemplates (StatefulSet). */
+  readonly claimTemplates: readonly string[];
+  web: boolean;
+}
+
+interface Entry {
+  readonly obj: Json;
+  readonly ref: PolicyObjectRef;
+}
+
+/** Index of pod templates by label pair, for Service and PDB selectors. */
+class TemplateIndex {
+  private readonly byPair = new Map<string, Workload[]>();
+  private readonly byNamespace = new Map<string, Workload[]>();
+
+  public add(w: Workload): void {
+    for (const [k, v] of Object.entries(w.labels)) push(this.byPair, pairKey(w.ref.namespace, k, v), w);
+    push(this.byNamespace, w.ref.namespace, w);
+  }
+
+  /** Workloads of `namespace` whose pod labels `selector` selects; looks only at the smallest candidate set. */
+  public select(namespace: string, selector: Selector): Workload[] {
+    let candidates: Workload[] | undefined;
+    for (const [k, v] of Object.entries(selector.matchLabels)) {
+      const bucket = this.byPair.get(pairKey(namespace, k, v)) ?? [];
+      if (!candidates || bucket.length < candidates.length) candidates = bucket;
+      if (bucket.length === 0) break;
+    }
+    return (candidates ?? this.byNamespace.get(namespace) ?? []).filter((w) => selectorMatches(selector, w.labels));
+  }
+}
+
+const SECRET_WORD = /^(?:.*(?:PASSWORD|PASSWD|SECRET|TOKEN)S?|PASS|PWD|(?:API|PRIVATE|ACCESS|SECRET|SIGNING|ENCRYPTION|MASTER|AUTH)?KEYS?)$/;
+/** Only `$(VAR)` references: Kubernetes expands them from other variables, nothing is literal. */
+const ONLY_REFERENCES = /^(?:\$\([A-Za-z_][-._A-Za-z0-9]*\))+$/;
+/** `scheme://user:password@host`: the password part is captured. */
+const URL_CREDENTIALS = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/g;
+
+/** True when a variable or key name says it holds a secret: a word of it is …PASSWORD, …SECRET, …TOKEN or KEY. */
+export function isSecretName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/);
+  return words.some((w) => SECRET_WORD.test(w));
+}
+
+/** True when a value is a literal secret candidate: not empty and not made only of `$(VAR)` references. */
+function isLiteral(value: string): boolean {
+  return value.length > 0 && !ONLY_REFERENCES.test(value);
+}
+
+/** The literal passwords embedded in URLs of a value. */
+function urlPasswords(value: string): string[] {
+  const out: string[] = [];
+  for (const m of value.matchAll(URL_CREDENTIALS)) if (isLiteral(m[1])) out.push(m[1]);
+  return out;
+}
+
+/** A tag with a digit, or a digest. */
+function imageTag(image: string): { tag?: string; digest: boolean } {
+  const at = image.indexOf('@');
+  const digest = at >= 0;
+  const name = digest ? image.slice(0, at) : image;
+  const last = name.slice(name.lastIndexOf('/') + 1);
+  const colon = last.indexOf(':');
+  return { tag: colon >= 0 ? last.slice(colon + 1) : undefined, digest };
+}
+
+class Gate {
+  private readonly violations: PolicyViolation[] = [];
+  private readonly waiverReasons = new Map<string, { rule: PolicyRuleId; ref: PolicyObjectRef; reason: string; suppressed: number }>();
+  private readonly entries: Entry[] = [];
+  private readonly workloads: Workload[] = [];
+  private readonly templates = new TemplateIndex();
+  private readonly networkPolicies = new SelectorIndex<Entry>();
+  private readonly pdbs = new SelectorIndex<Entry>();
+  private readonly byName = new Map<string, Json>();
+  private readonly hpaMin = new Map<string, number>();
+  private readonly secrets = new Map<string, Set<string> | undefined>();
+  private readonly ingressServices = new Set<string>();
+
+  constructor(
+    private readonly objects: readonly unknown[],
+    private readonly options: PolicyOptions,
+  ) {
+    for (const s of options.requiredSecrets ?? []) {
+      if (typeof s === 'string') this.addSecret(s, undefined);
+      else if (isRecord(s) && typeof s.secretName === 'string') this.addSecret(s.secretName, Array.isArray(s.keys) ? s.keys : undefined);
+    }
+  }
+
+  public run(): PolicyReport {
+    this.index();
+    for (const e of this.entries) this.checkObject(e);
+    for (const w of this.workloads) this.checkWorkload(w);
+    return this.report();
+  }
+
+  // --- indexing ------------------------------------------------------------------------------------
+
+  private index(): void {
+    const objects = Array.isArray(this.objects) ? this.objects : [];
+    objects.forEach((o, i) => {
+      const meta = isRecord(o) ? rec(o.metadata) : {};
+      const kind = isRecord(o) ? str(o.kind) : undefined;
+      const name = str(meta.name);
+      if (!isRecord(o) || !kind || !name || typeof o.apiVersion !== 'string') {
+        const ref = { kind: kind ?? 'object', namespace: str(meta.namespace) ?? '', name: name ?? `#${i}` };
+        this.add('well-formed', ref, `is not a complete Kubernetes object (apiVersion, kind and metadata.name are required)`);
+        return;
+      }
+      const ref: PolicyObjectRef = { kind, namespace: str(meta.namespace) ?? '', name };
+      const entry = { obj: o, ref };
+      this.entries.push(entry);
+      this.readWaivers(entry);
+      this.byName.set(this.key(kind, ref.namespace, name), o);
+      const spec = rec(o.spec);
+      switch (kind) {
+        case 'Secret':
+          this.addSecret(name, undefined, ref.namespace);
+          break;
+        case 'NetworkPolicy':
+          this.networkPolicies.add(ref.namespace, labelSelector(spec.podSelector), entry);
+          break;
+        case 'PodDisruptionBudget':
+          this.pdbs.add(ref.namespace, labelSelector(spec.selector), entry);
+          break;
+        case 'HorizontalPodAutoscaler': {
+          const target = rec(spec.scaleTargetRef);
+          const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
+          this.hpaMin.set(this.key(str(target.kind) ?? '', ref.namespace, str(target.name) ?? ''), min);
+          break;
+        }
+        case 'Ingress':
+          for (const b of this.ingressBackends(o)) {
+            const svc = str(rec(b.service).name);
+            if (svc) this.ingressServices.add(this.key('Service', ref.namespace, svc));
+          }
+          break;
+      }
+      if (WORKLOAD_KINDS.has(kind)) {
+        const template = kind === 'Pod' ? o : kind === 'CronJob' ? rec(rec(rec(spec.jobTemplate).spec).template) : rec(spec.template);
+        const w: Workload = {
+          obj: o,
+          ref,
+          labels: labelsOf(rec(template.metadata).labels),
+          podSpec: rec(template.spec),
+          claimTemplates: records(spec.volumeClaimTemplates).map((t) => str(rec(t.metadata).name) ?? ''),
+          web: SCALABLE_WEB_KINDS.has(kind) && labelsOf(rec(template.metadata).labels)[WEB_COMPONENT_LABEL] === 'web',
+        };
+        this.workloads.push(w);
+        this.templates.add(w);
+      }
+    });
+  }
+
+  private key(kind: string, namespace: string, name: string): string {
+    return `${kind}\u0000${namespace}\u0000${name}`;
+  }
+
+  private addSecret(name: string, keys: readonly unknown[] | undefined, namespace = '*'): void {
+    const k = `${namespace}\u0000${name}`;
+    const known = keys ? new Set(keys.filter((x): x is string => typeof x === 'string')) : undefined;
+    if (this.secrets.has(k)) {
+      const prev = this.secrets.get(k);
+      if (prev && known) for (const x of known) prev.add(x);
+      else this.secrets.set(k, undefined);
+    } else {
+      this.secrets.set(k, known);
+    }
+  }
+
+  /** True when Secret `name` (and `key`, if given) exists in the manifests or in the required list. */
+  private secretResolves(namespace: string, name: string, key?: string): boolean {
+    for (const k of [`${namespace}\u0000${name}`, `*\u0000${name}`]) {
+      if (!this.secrets.has(k)) continue;
+      const keys = this.secrets.get(k);
+      if (key === undefined || keys === undefined || keys.has(key)) return true;
+    }
+    return false;
+  }
+
+  private readWaivers(e: Entry): void {
+    const annotations = rec(rec(e.obj.metadata).annotations);
+    for (const [k, v] of Object.entries(annotations)) {
+      if (!k.startsWith(WAIVER_ANNOTATION_PREFIX)) continue;
+      const rule = k.slice(WAIVER_ANNOTATION_PREFIX.length);
+      if (!RULES.has(rule)) {
+        this.add('waiver', e.ref, `waives unknown rule '${rule}' (annotation ${k}); known rules: ${POLICY_RULES.map((r) => r.id).join(', ')}`);
+      } else if (rule === 'waiver') {
+        this.add('waiver', e.ref, `annotation ${k} tries to waive the 'waiver' rule, which cannot be waived`);
+      } else if (typeof v !== 'string' || v.trim().length === 0) {
+        this.add('waiver', e.ref, `annotation ${k} gives no reason; a waiver must say why the rule does not apply`);
+      } else {
+        this.waiverReasons.set(this.waiverKey(rule, e.ref), { rule: rule as PolicyRuleId, ref: e.ref, reason: v.trim(), suppressed: 0 });
+      }
+    }
+  }
+
+  private waiverKey(rule: string, ref: PolicyObjectRef): string {
+    return `${rule}\u0000${ref.kind}\u0000${ref.namespace}\u0000${ref.name}`;
+  }
+
+  // --- per-object rules ----------------------------------------------------------------------------
+
+  private checkObject(e: Entry): void {
+    const { obj, ref } = e;
+    const spec = rec(obj.spec);
+    switch (ref.kind) {
+      case 'Namespace': {
+        const labels = labelsOf(rec(obj.metadata).labels);
+        if (labels['pod-security.kubernetes.io/enforce'] !== 'restricted') {
+          this.add('namespace-pss', ref, `does not enforce Pod Security 'restricted' (label pod-security.kubernetes.io/enforce is ${show(labels['pod-security.kubernetes.io/enforce'] ?? 'missing')})`);
+        }
+        break;
+      }
+      case 'Secret':
+        for (const field of ['data', 'stringData']) {
+          if (Object.keys(rec(obj[field])).length > 0) {
+            this.add('secret-data', ref, `carries ${field} (${Object.keys(rec(obj[field])).length} keys); secret values must never be in a manifest`);
+          }
+        }
+        break;
+      case 'ConfigMap':
+        for (const [k, v] of Object.entries(rec(obj.data))) {
+          if (typeof v !== 'string') continue;
+          if (isSecretName(k) && isLiteral(v)) this.add('secret-literal', ref, `key '${k}' holds a literal value, and its name says it is a secret`);
+          if (urlPasswords(v).length > 0) this.add('secret-literal', ref, `key '${k}' holds a URL with a literal password`);
+        }
+        break;
+      case 'Service':
+        this.checkService(e, spec);
+        break;
+      case 'Ingress':
+        this.checkIngress(e, spec);
+        break;
+      case 'PodDisruptionBudget':
+      case 'NetworkPolicy': {
+        const selector = labelSelector(ref.kind === 'NetworkPolicy' ? spec.podSelector : spec.selector);
+        if (!isEmptySelector(selector) && this.templates.select(ref.namespace, selector).length === 0) {
+          this.add('selector-match', ref, `selects no pods: no pod template in namespace ${show(ref.namespace)} has labels ${show(selector.matchLabels)}`);
+        }
+        break;
+      }
+      case 'HorizontalPodAutoscaler': {
+        const target = rec(spec.scaleTargetRef);
+        if (!this.byName.has(this.key(str(target.kind) ?? '', ref.namespace, str(target.name) ?? ''))) {
+          this.add('references', ref, `scales ${show(target.kind)} ${show(target.name)}, which is not in the manifests`);
+        }
+        break;
+      }
+    }
+  }
+
+  private checkService(e: Entry, spec: Json): void {
+    const { ref } = e;
+    if (spec.type === 'ExternalName') return;
+    const selector: Selector = { matchLabels: labelsOf(spec.selector), matchExpressions: [] };
+    if (isEmptySelector(selector)) {
+      this.add('service-selects-pods', ref, 'has no selector, so it routes to no pod of the manifests');
+      return;
+    }
+    const selected = this.templates.select(ref.namespace, selector);
+    if (selected.length === 0) {
+      this.add('service-selects-pods', ref, `selects no pods: no pod template in namespace ${show(ref.namespace)} has labels ${show(selector.matchLabels)}`);
+      return;
+    }
+    if (this.ingressServices.has(this.key('Service', ref.namespace, ref.name))) for (const w of selected) w.web = SCALABLE_WEB_KINDS.has(w.ref.kind);
+    for (const p of records(spec.ports)) {
+      const target = p.targetPort;
+      if (typeof target !== 'string') continue;
+      const found = selected.some((w) => this.containers(w.podSpec, false).some((c) => records(c.ports).some((cp) => cp.name === target)));
+      if (!found) this.add('service-selects-pods', ref, `targetPort '${target}' names no container port of the selected pods`);
+    }
+  }
+
+  private ingressBackends(ingress: Json): Json[] {
+    const spec = rec(ingress.spec);
+    const out: Json[] = [];
+    if (isRecord(spec.defaultBackend)) out.push(spec.defaultBackend);
+    for (const rule of records(spec.rules)) for (const p of records(rec(rule.http).paths)) out.push(rec(p.backend));
+    return out;
+  }
+
+  private checkIngress(e: Entry, spec: Json): void {
+    const { obj, ref } = e;
+    for (const b of this.ingressBackends(obj)) {
+      if (isRecord(b.resource)) continue;
+      const svc = rec(b.service);
+      const name = str(svc.name);
+      const service = name ? this.byName.get(this.key('Service', ref.namespace, name)) : undefined;
+      if (!service) {
+        this.add('ingress-backend', ref, `backend Service ${show(name ?? svc.name)} is not in namespace ${show(ref.namespace)}`);
+        continue;
+      }
+      const port = rec(svc.port);
+      const ports = records(rec(service.spec).ports);
+      const ok = port.number !== undefined ? ports.some((p) => p.port === port.number) : ports.some((p) => p.name === port.name && port.name !== undefined);
+      if (!ok) this.add('ingress-backend', ref, `backend port ${show(port.number ?? port.name)} is not a port of Service '${name}'`);
+    }
+    const tls = records(spec.tls);
+    for (const t of tls) {
+      const secretName = str(t.secretName);
+      if (secretName && !this.secretResolves(ref.namespace, secretName)) {
+        this.add('references', ref, `TLS Secret '${secretName}' is neither in the manifests nor a required Secret`);
+      }
+    }
+    if (this.options.production) {
+      const covered = new Set(tls.flatMap((t) => list(t.hosts)));
+      const hosts = records(spec.rules).map((r) => str(r.host) ?? '');
+      if (tls.length === 0) this.add('prod-ingress-tls', ref, 'has no TLS section');
+      else for (const h of hosts) if (h && !covered.has(h)) this.add('prod-ingress-tls', ref, `host '${h}' is not covered by TLS`);
+    }
+  }
+
+  // --- workload rules ------------------------------------------------------------------------------
+
+  private containers(podSpec: Json, withInit: boolean): Json[] {
+    return [...(withInit ? records(podSpec.initContainers) : []), ...records(podSpec.containers)];
+  }
+
+  private checkWorkload(w: Workload): void {
+    const { ref, podSpec: pod, obj } = w;
+    const spec = rec(obj.spec);
+    const podSc = rec(pod.securityContext);
+
+    for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
+      if (pod[field] === true) this.add('host-namespaces', ref, `sets ${field}: true`);
+    }
+
+    const volumes = records(pod.volumes);
+    const volumeNames = new Set<string>([...volumes.map((v) => str(v.name) ?? ''), ...w.claimTemplates]);
+    for (const v of volumes) this.checkVolume(w, v);
+
+    for (const name of records(pod.imagePullSecrets).map((s) => str(s.name) ?? '')) {
+      if (!this.secretResolves(ref.namespace, name)) this.add('references', ref, `imagePullSecret '${name}' is neither in the manifests nor a required Secret`);
+    }
+
+    const all = [...records(pod.initContainers).map((c) => ({ c, init: true })), ...records(pod.containers).map((c) => ({ c, init: false }))];
+    if (records(pod.containers).length === 0) this.add('well-formed', ref, 'has no containers');
+    for (const { c, init } of all) {
+      const cname = `${init ? 'init container' : 'container'} '${str(c.name) ?? '?'}'`;
+      const sc = rec(c.securityContext);
+      this.checkContainerSecurity(ref, cname, sc, podSc);
+      for (const p of records(c.ports)) {
+        if (typeof p.hostPort === 'number' && p.hostPort !== 0) this.add('host-ports', ref, `${cname} binds port ${show(p.containerPort)} to host port ${p.hostPort}`);
+      }
+      this.checkContainerResources(ref, cname, c);
+      this.checkImage(ref, cname, c.image);
+      if (!init && !BATCH_KINDS.has(ref.kind)) this.checkProbes(ref, cname, c);
+      for (const m of records(c.volumeMounts)) {
+        const n = str(m.name) ?? '';
+        if (!volumeNames.has(n)) this.add('references', ref, `${cname} mounts volume '${n}', which the pod does not define`);
+      }
+      this.checkEnv(w, cname, c);
+    }
+
+    // selector
+    if (ref.kind !== 'Pod' && ref.kind !== 'Job' && ref.kind !== 'CronJob') {
+      const selector = labelSelector(spec.selector);
+      if (isEmptySelector(selector)) this.add('selector-match', ref, 'has an empty selector');
+      else if (!selectorMatches(selector, w.labels)) {
+        this.add('selector-match', ref, `selector ${show(selector.matchLabels)} does not match the pod template labels ${show(w.labels)}`);
+      }
+    }
+
+    if (!this.networkPolicies.find(ref.namespace, w.labels)) {
+      this.add('network-policy', ref, `no NetworkPolicy selects its pods (labels ${show(w.labels)})`);
+    }
+
+    if (this.options.production && w.web) this.checkProductionWeb(w, spec);
+  }
+
+  private checkVolume(w: Workload, v: Json): void {
+    const { ref } = w;
+    const name = str(v.name) ?? '?';
+    const types = Object.keys(v).filter((k) => k !== 'name');
+    for (const t of types) {
+      if (t === 'hostPath') this.add('host-path', ref, `volume '${name}' is a hostPath (${show(rec(v.hostPath).path)})`);
+      else if (!ALLOWED_VOLUME_TYPES.has(t)) this.add('volume-types', ref, `volume '${name}' has type '${t}', which Pod Security 'restricted' does not allow`);
+    }
+    const cm = rec(v.configMap);
+    if (v.configMap !== undefined && cm.optional !== true) this.checkConfigMapRef(ref, `volume '${name}'`, str(cm.name));
+    const secret = rec(v.secret);
+    if (v.secret !== undefined && secret.optional !== true) this.checkSecretRef(ref, `volume '${name}'`, str(secret.secretName));
+    for (const source of records(rec(v.projected).sources)) {
+      const pcm = rec(source.configMap);
+      if (source.configMap !== undefined && pcm.optional !== true) this.checkConfigMapRef(ref, `volume '${name}'`, str(pcm.name));
+      const ps = rec(source.secret);
+      if (source.secret !== undefined && ps.optional !== true) this.checkSecretRef(ref, `volume '${name}'`, str(ps.name));
+    }
+    if (v.persistentVolumeClaim !== undefined) {
+      const claim = str(rec(v.persistentVolumeClaim).claimName) ?? '';
+      if (!this.byName.has(this.key('PersistentVolumeClaim', ref.namespace, claim))) {
+        this.add('references', ref, `volume '${name}' claims PersistentVolumeClaim '${claim}', which is not in the manifests`);
+      }
+    }
+  }
+
+  private checkConfigMapRef(ref: PolicyObjectRef, where: string, name: string | undefined, key?: string): void {
+    const cm = this.byName.get(this.key('ConfigMap', ref.namespace, name ?? ''));
+    if (!cm) {
+      this.add('references', ref, `${where} references ConfigMap ${show(name)}, which is not in namespace ${show(ref.namespace)}`);
+    } else if (key !== undefined && !Object.hasOwn(rec(cm.data), key) && !Object.hasOwn(rec(cm.binaryData), key)) {
+      this.add('references', ref, `${where} references key '${key}' of ConfigMap '${name}', which has no such key`);
+    }
+  }
+
+  private checkSecretRef(ref: PolicyObjectRef, where: string, name: string | undefined, key?: string): void {
+    if (!name || !this.secretResolves(ref.namespace, name, key)) {
+      const what = key === undefined ? `Secret ${show(name)}` : `key '${key}' of Secret ${show(name)}`;
+      this.add('references', ref, `${where} references ${what}, which is neither in the manifests nor a required Secret`);
+    }
+  }
+
+  private checkContainerSecurity(ref: PolicyObjectRef, cname: string, sc: Json, podSc: Json): void {
+    if (sc.privileged === true) this.add('privileged', ref, `${cname} is privileged`);
+    const caps = rec(sc.capabilities);
+    const drop = list(caps.drop);
+    if (!drop.includes('ALL')) this.add('capabilities', ref, `${cname} does not drop ALL capabilities (drop: ${show(caps.drop ?? [])})`);
+    const added = list(caps.add).filter((c) => c !== 'NET_BIND_SERVICE');
+    if (added.length > 0) this.add('capabilities', ref, `${cname} adds capabilities ${show(added)}; only NET_BIND_SERVICE is allowed`);
+    const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
+    const uid = sc.runAsUser ?? podSc.runAsUser;
+    if (nonRoot !== true) this.add('run-as-non-root', ref, `${cname} does not set runAsNonRoot: true`);
+    if (typeof uid !== 'number' || !Number.isInteger(uid) || uid <= 0) {
+      this.add('run-as-non-root', ref, `${cname} runs as UID ${show(uid ?? 'unset')}; set a non-zero runAsUser`);
+    }
+    if (sc.allowPrivilegeEscalation !== false) this.add('privilege-escalation', ref, `${cname} does not set allowPrivilegeEscalation: false`);
+    const seccomp = str(rec(sc.seccompProfile).type) ?? str(rec(podSc.seccompProfile).type);
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
+      this.add('seccomp', ref, `${cname} runs with seccomp profile ${show(seccomp ?? 'unset')}`);
+    }
+  }
+
+  private checkContainerResources(ref: PolicyObjectRef, cname: string, c: Json): void {
+    const resources = rec(c.resources);
+    const missing: string[] = [];
+    for (const section of ['requests', 'limits']) {
+      for (const r of ['cpu', 'memory']) {
+        const v = rec(resources[section])[r];
+        if (v === undefined || v === null || v === '') missing.push(`${section}.${r}`);
+      }
+    }
+    if (missing.length > 0) this.add('resources', ref, `${cname} sets no resources.${missing.join(', resources.')}`);
+  }
+
+  private checkImage(ref: PolicyObjectRef, cname: string, image: unknown): void {
+    if (typeof image !== 'string' || image.length === 0) {
+      this.add('image-tag', ref, `${cname} has no image`);
+      return;
+    }
+    const { tag, digest } = imageTag(image);
+    if (!digest && (tag === undefined || tag === '' || tag === 'latest')) {
+      this.add('image-tag', ref, `${cname} uses image '${image}', which is ${tag === 'latest' ? "tagged 'latest'" : 'untagged'}`);
+    } else if (this.options.production && !digest && !/[0-9]/.test(tag ?? '')) {
+      this.add('prod-image-pinned', ref, `${cname} uses image '${image}', whose tag '${tag}' names no version`);
+    }
+  }
+
+  private checkProbes(ref: PolicyObjectRef, cname: string, c: Json): void {
+    const ports = records(c.ports);
+    for (const probe of ['readinessProbe', 'livenessProbe']) {
+      if (!isRecord(c[probe])) this.add('probes', ref, `${cname} has no ${probe}`);
+    }
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+      const p = rec(c[probe]);
+      for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
+        const h = p[handler];
+        if (!isRecord(h)) continue;
+        const port = h.port;
+        const exists =
+          typeof port === 'string' ? ports.some((cp) => cp.name === port) : ports.some((cp) => cp.containerPort === port);
+        if (!exists) this.add('probes', ref, `${cname} ${probe} probes port ${show(port)}, which the container does not declare`);
+      }
+    }
+  }
+
+  private checkEnv(w: Workload, cname: string, c: Json): void {
+    const { ref } = w;
+    for (const e of records(c.env)) {
+      const name = str(e.name) ?? '';
+      const valueFrom = rec(e.valueFrom);
+      if (typeof e.value === 'string') {
+        if (isSecretName(name) && isLiteral(e.value)) {
+          this.add('secret-literal', ref, `${cname} sets env ${name} to a literal value, and its name says it is a secret`);
+        } else if (urlPasswords(e.value).length > 0) {
+          this.add('secret-literal', ref, `${cname} sets env ${name} to a URL with a literal password`);
+        }
+      }
+      const cmk = rec(valueFrom.configMapKeyRef);
+      if (valueFrom.configMapKeyRef !== undefined && cmk.optional !== true) this.checkConfigMapRef(ref, `${cname} env ${name}`, str(cmk.name), str(cmk.key) ?? '');
+      const sk = rec(valueFrom.secretKeyRef);
+      if (valueFrom.secretKeyRef !== undefined && sk.optional !== true) this.checkSecretRef(ref, `${cname} env ${name}`, str(sk.name), str(sk.key) ?? '');
+    }
+    for (const f of records(c.envFrom)) {
+      const cm = rec(f.configMapRef);
+      if (f.configMapRef !== undefined && cm.optional !== true) this.checkConfigMapRef(ref, `${cname} envFrom`, str(cm.name));
+      const s = rec(f.secretRef);
+      if (f.secretRef !== undefined && s.optional !== true) this.checkSecretRef(ref, `${cname} envFrom`, str(s.name));
+    }
+  }
+
+  private checkProductionWeb(w: Workload, spec: Json): void {
+    const { ref } = w;
+    const hpa = this.hpaMin.get(this.key(ref.kind, ref.namespace, ref.name));
+    const replicas = hpa ?? (typeof spec.replicas === 'number' ? spec.replicas : 1);
+    if (replicas < 2) {
+      this.add('prod-replicas', ref, hpa !== undefined ? `its HPA keeps only ${hpa} replica(s)` : `runs ${replicas} replica(s)`);
+    }
+    if (!this.pdbs.find(ref.namespace, w.labels)) this.add('prod-pdb', ref, 'no PodDisruptionBudget selects its pods');
+    const spread = records(w.podSpec.topologySpreadConstraints);
+    if (!spread.some((t) => selectorMatches(labelSelector(t.labelSelector), w.labels) && !isEmptySelector(labelSelector(t.labelSelector)))) {
+      this.add('prod-topology-spread', ref, 'has no topology spread constraint that selects its own pods');
+    }
+  }
+
+  // --- reporting -----------------------------------------------------------------------------------
+
+  private add(rule: PolicyRuleId, object: PolicyObjectRef, message: string): void {
+    this.violations.push({ rule, object, message, fix: RULES.get(rule)!.fix });
+  }
+
+  private report(): PolicyReport {
+    const violations: PolicyViolation[] = [];
+    for (const v of this.violations) {
+      const waiver = v.rule === 'waiver' ? undefined : this.waiverReasons.get(this.waiverKey(v.rule, v.object));
+      if (waiver) waiver.suppressed++;
+      else violations.push(v);
+    }
+    const waivers = [...this.waiverReasons.values()].map((w) => ({ rule: w.rule, object: w.ref, reason: w.reason, suppressed: w.suppressed }));
+    return { violations, waivers };
+  }
+}

@@ -1,0 +1,529 @@
+import { buildEnvironment, checkEnvironmentPolicy } from '../apps/main';
+import { ENVIRONMENT_NAMES } from '../apps/environments';
+import {
+  POLICY_RULES,
+  PolicyOptions,
+  PolicyRuleId,
+  PolicyViolationError,
+  checkPolicy,
+  enforcePolicy,
+  formatViolations,
+  formatWaivers,
+  isSecretName,
+  waiverAnnotation,
+} from '../lib';
+import { K8sObject, thrown } from './util';
+
+/** The reference app's objects for one environment, as plain JSON, and the gate options for it. */
+function reference(name: 'dev' | 'staging' | 'prod'): { objects: K8sObject[]; options: PolicyOptions } {
+  const { env } = buildEnvironment(name);
+  return {
+    objects: env.toJson(),
+    options: { production: env.profile.production, requiredSecrets: env.requiredSecrets, environment: name },
+  };
+}
+
+const PROD = reference('prod');
+const DEV = reference('dev');
+
+/** A deep copy of the prod objects after `mutate` ran on it. */
+function prodWith(mutate: (objs: K8sObject[]) => void): K8sObject[] {
+  const objs = structuredClone(PROD.objects);
+  mutate(objs);
+  return objs;
+}
+
+function get(objs: K8sObject[], kind: string, name: string): K8sObject {
+  const o = objs.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`no ${kind}/${name}`);
+  return o;
+}
+
+const web = (objs: K8sObject[]) => get(objs, 'Deployment', 'web');
+const webPod = (objs: K8sObject[]) => web(objs).spec.template.spec;
+const webContainer = (objs: K8sObject[]) => webPod(objs).containers[0];
+
+/** `rule: Kind/name: message` of every violation, for readable assertions. */
+function found(objs: K8sObject[], options: PolicyOptions = PROD.options): string[] {
+  return checkPolicy(objs, options).violations.map((v) => `${v.rule}: ${v.object.kind}/${v.object.name}: ${v.message}`);
+}
+
+function rules(objs: K8sObject[], options: PolicyOptions = PROD.options): PolicyRuleId[] {
+  return [...new Set(checkPolicy(objs, options).violations.map((v) => v.rule))];
+}
+
+describe('policy gate on the reference app', () => {
+  test.each(ENVIRONMENT_NAMES)('the %s environment passes with no violation and no waiver', (name) => {
+    // GIVEN the reference app synthesized for the environment
+    const { env } = buildEnvironment(name);
+    // WHEN the gate checks it as synth does
+    const waivers = checkEnvironmentPolicy(env);
+    // THEN nothing is violated and nothing is waived
+    expect(waivers).toEqual([]);
+    expect(checkPolicy(env.toJson(), reference(name).options).violations).toEqual([]);
+  });
+
+  test('every rule has a unique id, a description and a fix', () => {
+    const ids = POLICY_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of POLICY_RULES) {
+      expect(r.description.length).toBeGreaterThan(10);
+      expect(r.fix.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('pod security restricted', () => {
+  test('fails a pod that shares the host network, PID or IPC namespace', () => {
+    const objs = prodWith((o) => Object.assign(webPod(o), { hostNetwork: true, hostPID: true, hostIPC: true }));
+    expect(found(objs)).toEqual([
+      'host-namespaces: Deployment/web: sets hostNetwork: true',
+      'host-namespaces: Deployment/web: sets hostPID: true',
+      'host-namespaces: Deployment/web: sets hostIPC: true',
+    ]);
+  });
+
+  test('fails a hostPath volume', () => {
+    const objs = prodWith((o) => webPod(o).volumes.push({ name: 'docker', hostPath: { path: '/var/run/docker.sock' } }));
+    expect(found(objs)).toEqual(["host-path: Deployment/web: volume 'docker' is a hostPath ('/var/run/docker.sock')"]);
+  });
+
+  test('fails a volume type that restricted does not allow', () => {
+    const objs = prodWith((o) => webPod(o).volumes.push({ name: 'nfs', nfs: { server: 'nfs', path: '/' } }));
+    expect(found(objs)).toEqual(["volume-types: Deployment/web: volume 'nfs' has type 'nfs', which Pod Security 'restricted' does not allow"]);
+  });
+
+  test('fails a host port', () => {
+    const objs = prodWith((o) => (webContainer(o).ports[0].hostPort = 8080));
+    expect(found(objs)).toEqual(["host-ports: Deployment/web: container 'app' binds port 8080 to host port 8080"]);
+  });
+
+  test('fails a privileged container', () => {
+    const objs = prodWith((o) => (webContainer(o).securityContext.privileged = true));
+    expect(found(objs)).toEqual(["privileged: Deployment/web: container 'app' is privileged"]);
+  });
+
+  test('fails a container that keeps capabilities or adds one other than NET_BIND_SERVICE', () => {
+    const objs = prodWith((o) => (webContainer(o).securityContext.capabilities = { drop: ['NET_RAW'], add: ['NET_BIND_SERVICE', 'SYS_ADMIN'] }));
+    expect(found(objs)).toEqual([
+      `capabilities: Deployment/web: container 'app' does not drop ALL capabilities (drop: ["NET_RAW"])`,
+      `capabilities: Deployment/web: container 'app' adds capabilities ["SYS_ADMIN"]; only NET_BIND_SERVICE is allowed`,
+    ]);
+  });
+
+  test('allows NET_BIND_SERVICE as the only added capability', () => {
+    const objs = prodWith((o) => (webContainer(o).securityContext.capabilities = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }));
+    expect(found(objs)).toEqual([]);
+  });
+
+  test('fails a container that may run as root', () => {
+    const objs = prodWith((o) => {
+      delete webContainer(o).securityContext.runAsNonRoot;
+      delete webPod(o).securityContext.runAsNonRoot;
+      webContainer(o).securityContext.runAsUser = 0;
+    });
+    expect(found(objs)).toEqual([
+      "run-as-non-root: Deployment/web: container 'app' does not set runAsNonRoot: true",
+      "run-as-non-root: Deployment/web: container 'app' runs as UID 0; set a non-zero runAsUser",
+    ]);
+  });
+
+  test('takes runAsUser from the pod when the container does not set it', () => {
+    const objs = prodWith((o) => delete webContainer(o).securityContext.runAsUser);
+    expect(found(objs)).toEqual([]);
+  });
+
+  test('fails a container that allows privilege escalation', () => {
+    const objs = prodWith((o) => delete webContainer(o).securityContext.allowPrivilegeEscalation);
+    expect(rules(objs)).toEqual(['privilege-escalation']);
+  });
+
+  test('fails an unconfined seccomp profile', () => {
+    const objs = prodWith((o) => (webContainer(o).securityContext.seccompProfile = { type: 'Unconfined' }));
+    expect(found(objs)).toEqual(["seccomp: Deployment/web: container 'app' runs with seccomp profile 'Unconfined'"]);
+  });
+
+  test('checks init containers too, which inherit the pod security context', () => {
+    const objs = prodWith((o) => (webPod(o).initContainers = [{ name: 'migrate', image: 'migrate:1.0.0' }]));
+    expect(rules(objs)).toEqual(['capabilities', 'privilege-escalation', 'resources']);
+  });
+
+  test('fails a Namespace that does not enforce restricted', () => {
+    const objs = prodWith((o) => (get(o, 'Namespace', 'three-tier-prod').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline'));
+    expect(found(objs)).toEqual([
+      "namespace-pss: Namespace/three-tier-prod: does not enforce Pod Security 'restricted' (label pod-security.kubernetes.io/enforce is 'baseline')",
+    ]);
+  });
+});
+
+describe('hygiene', () => {
+  test('fails a container without requests or limits', () => {
+    const objs = prodWith((o) => {
+      delete webContainer(o).resources.limits.memory;
+      delete webContainer(o).resources.requests;
+    });
+    expect(found(objs)).toEqual([
+      "resources: Deployment/web: container 'app' sets no resources.requests.cpu, resources.requests.memory, resources.limits.memory",
+    ]);
+  });
+
+  test.each([
+    ['web:latest', "container 'app' uses image 'web:latest', which is tagged 'latest'"],
+    ['registry.example.com:5000/web', "container 'app' uses image 'registry.example.com:5000/web', which is untagged"],
+  ])('fails the image %s in every environment', (image, message) => {
+    const objs = structuredClone(DEV.objects);
+    get(objs, 'Deployment', 'web').spec.template.spec.containers[0].image = image;
+    expect(found(objs, DEV.options)).toEqual([`image-tag: Deployment/web: ${message}`]);
+  });
+
+  test('accepts a digest without a tag', () => {
+    const objs = prodWith((o) => (webContainer(o).image = `registry.example.com/web@sha256:${'a'.repeat(64)}`));
+    expect(found(objs)).toEqual([]);
+  });
+
+  test('fails a missing readiness probe and a probe on an undeclared port', () => {
+    const objs = prodWith((o) => {
+      delete webContainer(o).readinessProbe;
+      webContainer(o).livenessProbe.httpGet.port = 'metrics';
+      webContainer(o).startupProbe.httpGet.port = 9090;
+    });
+    expect(found(objs)).toEqual([
+      "probes: Deployment/web: container 'app' has no readinessProbe",
+      "probes: Deployment/web: container 'app' livenessProbe probes port 'metrics', which the container does not declare",
+      "probes: Deployment/web: container 'app' startupProbe probes port 9090, which the container does not declare",
+    ]);
+  });
+
+  test('fails a workload whose selector does not match its pod template', () => {
+    const objs = prodWith((o) => (web(o).spec.selector.matchLabels['app.kubernetes.io/name'] = 'other'));
+    expect(rules(objs)).toContain('selector-match');
+    expect(found(objs)[0]).toMatch(/^selector-match: Deployment\/web: selector .* does not match the pod template labels/);
+  });
+
+  test('fails a Service that selects no pods, and a named targetPort that no pod declares', () => {
+    const objs = prodWith((o) => {
+      get(o, 'Service', 'redis').spec.selector = { app: 'gone' };
+      get(o, 'Service', 'postgres').spec.ports[0].targetPort = 'pg';
+    });
+    expect(found(objs)).toEqual([
+      "service-selects-pods: Service/postgres: targetPort 'pg' names no container port of the selected pods",
+      `service-selects-pods: Service/redis: selects no pods: no pod template in namespace 'three-tier-prod' has labels {"app":"gone"}`,
+    ]);
+  });
+
+  test('fails a Service without a selector', () => {
+    const objs = prodWith((o) => delete get(o, 'Service', 'redis').spec.selector);
+    expect(found(objs)).toEqual(['service-selects-pods: Service/redis: has no selector, so it routes to no pod of the manifests']);
+  });
+
+  test('fails an Ingress backend whose Service or port does not exist', () => {
+    const objs = prodWith((o) => {
+      const ingress = get(o, 'Ingress', 'web');
+      ingress.spec.rules[0].http.paths.push({ path: '/api', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } });
+      ingress.spec.rules[0].http.paths[0].backend.service.port = { number: 8080 };
+    });
+    expect(found(objs)).toEqual([
+      "ingress-backend: Ingress/web: backend port 8080 is not a port of Service 'web'",
+      "ingress-backend: Ingress/web: backend Service 'api' is not in namespace 'three-tier-prod'",
+    ]);
+  });
+
+  test('fails ConfigMap, Secret, claim and volume references that do not resolve', () => {
+    const objs = prodWith((o) => {
+      const c = webContainer(o);
+      c.envFrom.push({ configMapRef: { name: 'missing-config' } });
+      c.env.push({ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'web-secrets', key: 'api-token' } } });
+      c.env.push({ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'MODE' } } });
+      c.env.push({ name: 'OPTIONAL', valueFrom: { secretKeyRef: { name: 'nowhere', key: 'x', optional: true } } });
+      webPod(o).volumes.push({ name: 'cache', persistentVolumeClaim: { claimName: 'web-cache' } });
+      c.volumeMounts.push({ name: 'cache', mountPath: '/cache' }, { name: 'ghost', mountPath: '/ghost' });
+    });
+    expect(found(objs)).toEqual([
+      "references: Deployment/web: volume 'cache' claims PersistentVolumeClaim 'web-cache', which is not in the manifests",
+      "references: Deployment/web: container 'app' mounts volume 'ghost', which the pod does not define",
+      "references: Deployment/web: container 'app' env API_TOKEN references key 'api-token' of Secret 'web-secrets', which is neither in the manifests nor a required Secret",
+      "references: Deployment/web: container 'app' env MODE references key 'MODE' of ConfigMap 'app-config', which has no such key",
+      "references: Deployment/web: container 'app' envFrom references ConfigMap 'missing-config', which is not in namespace 'three-tier-prod'",
+    ]);
+  });
+
+  test('fails every Secret reference when no required Secret is given', () => {
+    const objs = structuredClone(DEV.objects);
+    expect(rules(objs, { production: false })).toEqual(['references']);
+    expect(found(objs, { production: false })).toHaveLength(7);
+  });
+
+  test('accepts required Secrets given by name only', () => {
+    const names = ['postgres-credentials', 'redis-auth', 'web-secrets'];
+    expect(found(structuredClone(DEV.objects), { production: false, requiredSecrets: names })).toEqual([]);
+  });
+
+  test('fails an HPA whose target is not in the manifests', () => {
+    const objs = prodWith((o) => (get(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'api'));
+    expect(found(objs)).toContain("references: HorizontalPodAutoscaler/web: scales 'Deployment' 'api', which is not in the manifests");
+  });
+
+  test('fails a workload that no NetworkPolicy selects', () => {
+    const objs = prodWith((o) => o.splice(o.indexOf(get(o, 'NetworkPolicy', 'redis')), 1));
+    expect(found(objs)).toEqual([
+      'network-policy: Deployment/redis: no NetworkPolicy selects its pods (labels {"app.kubernetes.io/component":"cache","app.kubernetes.io/instance":"redis-prod","app.kubernetes.io/managed-by":"kubestack","app.kubernetes.io/name":"redis","app.kubernetes.io/part-of":"three-tier"})',
+    ]);
+  });
+
+  test('counts a NetworkPolicy with an empty podSelector as covering every pod of its namespace', () => {
+    const objs = prodWith((o) => {
+      o.splice(o.indexOf(get(o, 'NetworkPolicy', 'redis')), 1);
+      o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'three-tier-prod' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    });
+    expect(found(objs)).toEqual([]);
+  });
+
+  test('resolves matchExpressions selectors', () => {
+    const objs = prodWith((o) => {
+      get(o, 'NetworkPolicy', 'redis').spec.podSelector = {
+        matchExpressions: [
+          { key: 'app.kubernetes.io/name', operator: 'In', values: ['redis'] },
+          { key: 'tier', operator: 'DoesNotExist' },
+        ],
+      };
+    });
+    expect(found(objs)).toEqual([]);
+  });
+
+  test('fails a PodDisruptionBudget that selects no pods', () => {
+    const objs = prodWith((o) => (get(o, 'PodDisruptionBudget', 'web').spec.selector.matchLabels['app.kubernetes.io/name'] = 'api'));
+    expect(rules(objs)).toEqual(['selector-match', 'prod-pdb']);
+  });
+
+  test('fails an object that is not a complete Kubernetes object without throwing', () => {
+    const report = checkPolicy([null, 42, { kind: 'ConfigMap' }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }], { production: false });
+    expect(report.violations.map((v) => `${v.rule}: ${v.object.kind}/${v.object.name}`)).toEqual([
+      'well-formed: object/#0',
+      'well-formed: object/#1',
+      'well-formed: ConfigMap/#2',
+      'well-formed: Pod/p',
+      'network-policy: Pod/p',
+    ]);
+  });
+});
+
+describe('production rules', () => {
+  test('fail a web workload with one replica, no PDB and no topology spread', () => {
+    const objs = prodWith((o) => {
+      get(o, 'HorizontalPodAutoscaler', 'web').spec.minReplicas = 1;
+      o.splice(o.indexOf(get(o, 'PodDisruptionBudget', 'web')), 1);
+      delete webPod(o).topologySpreadConstraints;
+    });
+    expect(found(objs)).toEqual([
+      'prod-replicas: Deployment/web: its HPA keeps only 1 replica(s)',
+      'prod-pdb: Deployment/web: no PodDisruptionBudget selects its pods',
+      'prod-topology-spread: Deployment/web: has no topology spread constraint that selects its own pods',
+    ]);
+  });
+
+  test('count spec.replicas when no HPA targets the workload', () => {
+    const objs = prodWith((o) => {
+      o.splice(o.indexOf(get(o, 'HorizontalPodAutoscaler', 'web')), 1);
+      web(o).spec.replicas = 1;
+    });
+    expect(found(objs)).toEqual(['prod-replicas: Deployment/web: runs 1 replica(s)']);
+  });
+
+  test('treat a workload behind an Ingress as a web workload whatever its labels', () => {
+    const objs = prodWith((o) => {
+      const ingress = get(o, 'Ingress', 'web');
+      ingress.spec.rules[0].http.paths.push({ path: '/cache', pathType: 'Prefix', backend: { service: { name: 'redis', port: { number: 6379 } } } });
+    });
+    expect(rules(objs)).toEqual(['prod-replicas', 'prod-pdb', 'prod-topology-spread']);
+  });
+
+  test('do not apply outside production', () => {
+    const objs = structuredClone(DEV.objects);
+    expect(get(objs, 'Deployment', 'web').spec.replicas).toBe(1);
+    expect(found(objs, DEV.options)).toEqual([]);
+  });
+
+  test('fail a floating image tag in production only', () => {
+    const objs = prodWith((o) => (webContainer(o).image = 'registry.example.com/web:stable'));
+    expect(found(objs)).toEqual(["prod-image-pinned: Deployment/web: container 'app' uses image 'registry.example.com/web:stable', whose tag 'stable' names no version"]);
+    expect(found(objs, { ...PROD.options, production: false })).toEqual([]);
+  });
+
+  test('fail an Ingress without TLS, or with a host TLS does not cover', () => {
+    const noTls = prodWith((o) => delete get(o, 'Ingress', 'web').spec.tls);
+    expect(found(noTls)).toEqual(['prod-ingress-tls: Ingress/web: has no TLS section']);
+    const uncovered = prodWith((o) => {
+      const rules0 = get(o, 'Ingress', 'web').spec.rules;
+      rules0.push({ ...structuredClone(rules0[0]), host: 'www.example.com' });
+    });
+    expect(found(uncovered)).toEqual(["prod-ingress-tls: Ingress/web: host 'www.example.com' is not covered by TLS"]);
+  });
+
+  test('fail an Ingress TLS Secret that is not a required Secret', () => {
+    const objs = prodWith((o) => (get(o, 'Ingress', 'web').spec.tls[0].secretName = 'other-tls'));
+    expect(found(objs)).toEqual(["references: Ingress/web: TLS Secret 'other-tls' is neither in the manifests nor a required Secret"]);
+  });
+});
+
+describe('secrets', () => {
+  test('fails a Secret with data or stringData', () => {
+    const objs = prodWith((o) =>
+      o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'three-tier-prod' }, data: { password: 'aHVudGVyMg==' }, stringData: { token: 't' } }),
+    );
+    expect(found(objs)).toEqual([
+      'secret-data: Secret/leak: carries data (1 keys); secret values must never be in a manifest',
+      'secret-data: Secret/leak: carries stringData (1 keys); secret values must never be in a manifest',
+    ]);
+  });
+
+  test('fails a literal value in an env var whose name says it is a secret', () => {
+    const objs = prodWith((o) => webContainer(o).env.push({ name: 'STRIPE_API_KEY', value: 'sk_live_123' }, { name: 'dbPassword', value: 'hunter2' }));
+    expect(found(objs)).toEqual([
+      "secret-literal: Deployment/web: container 'app' sets env STRIPE_API_KEY to a literal value, and its name says it is a secret",
+      "secret-literal: Deployment/web: container 'app' sets env dbPassword to a literal value, and its name says it is a secret",
+    ]);
+  });
+
+  test('fails a URL with a literal password, whatever the variable is called', () => {
+    const objs = prodWith((o) => webContainer(o).env.push({ name: 'CACHE_URL', value: 'redis://:hunter2@redis:6379' }));
+    expect(found(objs)).toEqual(["secret-literal: Deployment/web: container 'app' sets env CACHE_URL to a URL with a literal password"]);
+  });
+
+  test('fails a secret-named key with a literal value in a ConfigMap', () => {
+    const objs = prodWith((o) => (get(o, 'ConfigMap', 'app-config').data.DB_PASSWORD = 'hunter2'));
+    expect(found(objs)).toEqual(["secret-literal: ConfigMap/app-config: key 'DB_PASSWORD' holds a literal value, and its name says it is a secret"]);
+  });
+
+  test('accepts valueFrom, empty values and values made only of $(VAR) references', () => {
+    // GIVEN REDISCLI_AUTH-style variables that only re-export another variable
+    const objs = prodWith((o) =>
+      webContainer(o).env.push({ name: 'REDIS_TOKEN', value: '$(REDIS_PASSWORD)' }, { name: 'EMPTY_SECRET', value: '' }, { name: 'DSN_PASSWORD', value: '$(DB_USER)$(DB_PASS)' }),
+    );
+    // THEN none of them is a literal secret (DATABASE_URL and REDIS_URL of the app also pass)
+    expect(found(objs)).toEqual([]);
+  });
+
+  test.each([
+    ['DB_PASSWORD', true],
+    ['SESSION_SECRET', true],
+    ['GITHUB_TOKEN', true],
+    ['API_KEY', true],
+    ['apiKey', true],
+    ['AWS_ACCESS_KEY_ID', true],
+    ['tls.key', true],
+    ['DB_PASS', true],
+    ['KEYCLOAK_URL', false],
+    ['MONKEY', false],
+    ['REDISCLI_AUTH', false],
+    ['CACHE_KEY_PREFIX', true],
+    ['LOG_LEVEL', false],
+  ])('reads the name %s as secret: %s', (name, secret) => {
+    expect(isSecretName(name)).toBe(secret);
+  });
+});
+
+describe('waivers', () => {
+  test('waive one rule for one object, with its reason, and report how much they suppressed', () => {
+    // GIVEN a prod web app with one replica and a waiver for that
+    const objs = prodWith((o) => {
+      get(o, 'HorizontalPodAutoscaler', 'web').spec.minReplicas = 1;
+      web(o).metadata.annotations = { [waiverAnnotation('prod-replicas')]: 'singleton consumer during the migration' };
+    });
+    // WHEN the gate runs
+    const report = checkPolicy(objs, PROD.options);
+    // THEN it passes and reports the waiver
+    expect(report.violations).toEqual([]);
+    expect(report.waivers).toEqual([
+      {
+        rule: 'prod-replicas',
+        object: { kind: 'Deployment', namespace: 'three-tier-prod', name: 'web' },
+        reason: 'singleton consumer during the migration',
+        suppressed: 1,
+      },
+    ]);
+    expect(formatWaivers(report.waivers, 'prod')).toEqual([
+      'policy gate: prod: waived [prod-replicas] for Deployment three-tier-prod/web (1 suppressed): singleton consumer during the migration',
+    ]);
+  });
+
+  test('do not waive the same rule on another object', () => {
+    const objs = prodWith((o) => {
+      get(o, 'Deployment', 'redis').metadata.annotations = { [waiverAnnotation('network-policy')]: 'reason' };
+      o.splice(o.indexOf(get(o, 'NetworkPolicy', 'web')), 1);
+    });
+    expect(rules(objs)).toEqual(['network-policy']);
+  });
+
+  test('fails a waiver without a reason, and keeps the violation it meant to waive', () => {
+    const objs = prodWith((o) => {
+      delete webPod(o).topologySpreadConstraints;
+      web(o).metadata.annotations = { [waiverAnnotation('prod-topology-spread')]: '  ' };
+    });
+    expect(found(objs)).toEqual([
+      'waiver: Deployment/web: annotation policy.kubestack.io/waive.prod-topology-spread gives no reason; a waiver must say why the rule does not apply',
+      'prod-topology-spread: Deployment/web: has no topology spread constraint that selects its own pods',
+    ]);
+  });
+
+  test('fails a waiver of an unknown rule and of the waiver rule itself', () => {
+    const objs = prodWith((o) => (web(o).metadata.annotations = { 'policy.kubestack.io/waive.replicas': 'x', 'policy.kubestack.io/waive.waiver': 'x' }));
+    expect(rules(objs)).toEqual(['waiver']);
+    expect(found(objs)).toHaveLength(2);
+    expect(found(objs)[0]).toMatch(/^waiver: Deployment\/web: waives unknown rule 'replicas'/);
+  });
+});
+
+describe('enforcePolicy', () => {
+  test('returns the waivers when nothing is violated', () => {
+    expect(enforcePolicy(PROD.objects, PROD.options)).toEqual({ waivers: [] });
+  });
+
+  test('fails with a PolicyViolationError that lists each violation with the object, the rule and the fix', () => {
+    // GIVEN a prod app whose web image is 'latest'
+    const objs = prodWith((o) => (webContainer(o).image = 'web:latest'));
+    // WHEN it is enforced
+    const error = thrown(() => enforcePolicy(objs, PROD.options)) as PolicyViolationError;
+    // THEN the error carries the violations and its message is the printable list
+    expect(error).toBeInstanceOf(PolicyViolationError);
+    expect(error.violations.map((v) => v.rule)).toEqual(['image-tag']);
+    expect(error.message).toBe(
+      [
+        "policy gate: 1 violation in environment 'prod'",
+        "  - Deployment three-tier-prod/web [image-tag] container 'app' uses image 'web:latest', which is tagged 'latest'",
+        "      fix: use a version tag ('app:1.2.3') or a digest ('app@sha256:…')",
+        '  To waive a rule for one object, annotate it: policy.kubestack.io/waive.<rule>: "<reason>"',
+      ].join('\n'),
+    );
+    expect(formatViolations(error.violations, 'prod')).toBe(error.message);
+  });
+});
+
+describe('scale', () => {
+  test('checks 2,000 units of plain objects in linear time', () => {
+    // GIVEN n units of 6 objects each in one namespace, all sharing the part-of label
+    const units = (n: number): K8sObject[] => {
+      const base = structuredClone(PROD.objects.filter((o) => ['Deployment', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress'].includes(o.kind) && o.metadata.name === 'web'));
+      const out: K8sObject[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = JSON.stringify(base).replace(/"web"/g, `"web-${i}"`).replace(/web-prod/g, `web-${i}-prod`).replace(/"web\.example\.com"/g, `"web-${i}.example.com"`);
+        out.push(...JSON.parse(s));
+      }
+      return out;
+    };
+    const options: PolicyOptions = { ...PROD.options, requiredSecrets: [...(PROD.options.requiredSecrets ?? []), 'web-tls'] };
+    const time = (objs: K8sObject[]) => {
+      const start = process.hrtime.bigint();
+      const report = checkPolicy(objs, options);
+      return { ms: Number(process.hrtime.bigint() - start) / 1e6, report };
+    };
+    time(units(100)); // warm up
+    // WHEN the gate checks 500 and 2,000 units
+    const small = time(units(500));
+    const large = time(units(2000));
+    // THEN every unit passes (only the shared config references fail), and 4x the objects take
+    // far less than the 16x that comparing all pairs would
+    expect(large.report.violations.every((v) => v.rule === 'references')).toBe(true);
+    expect(large.ms).toBeLessThan(Math.max(8 * small.ms, 1500));
+    process.stdout.write(`policy gate: 500 units in ${small.ms.toFixed(0)} ms, 2000 units (12,000 objects) in ${large.ms.toFixed(0)} ms\n`);
+  });
+});

@@ -1,0 +1,278 @@
+import { Construct } from 'constructs';
+import * as fc from 'fast-check';
+import {
+  ValidationError,
+  assertValid,
+  checkConfigKey,
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkEnvName,
+  checkHostname,
+  checkHttpPath,
+  checkImage,
+  checkInteger,
+  checkOneOf,
+  checkPinnedImage,
+  checkPort,
+  checkQuantity,
+  checkRecord,
+  checkStringList,
+  fail,
+  firstDuplicate,
+  formatValue,
+  isPinnedImage,
+  quantityValue,
+} from '../lib/private/validate';
+
+const subject = { kind: 'web-app', path: 'prod/web' };
+
+describe('ValidationError', () => {
+  test('names the construct, its path, the prop, what is allowed and the value received', () => {
+    // GIVEN / WHEN
+    const error = new ValidationError('web-app', 'prod/web', 'replicas', -1, 'must be an integer >= 1');
+
+    // THEN
+    expect(error.message).toBe("web-app 'prod/web': 'replicas' must be an integer >= 1, got -1");
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ValidationError');
+    expect([error.construct, error.path, error.prop, error.value, error.allowed]).toStrictEqual([
+      'web-app',
+      'prod/web',
+      'replicas',
+      -1,
+      'must be an integer >= 1',
+    ]);
+  });
+
+  test('assertValid throws only when the check returns a problem', () => {
+    // GIVEN / WHEN / THEN
+    expect(() => assertValid(subject, 'replicas', 3, checkInteger(3, 1))).not.toThrow();
+    expect(() => assertValid(subject, 'replicas', -1, checkInteger(-1, 1))).toThrow(
+      new ValidationError('web-app', 'prod/web', 'replicas', -1, 'must be an integer >= 1'),
+    );
+  });
+
+  test('fail always throws a ValidationError', () => {
+    // GIVEN / WHEN
+    const error = (() => {
+      try {
+        fail(subject, 'image', 'nginx', 'must be pinned');
+      } catch (e) {
+        return e;
+      }
+    })();
+
+    // THEN
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toBe(`web-app 'prod/web': 'image' must be pinned, got "nginx"`);
+  });
+});
+
+describe('formatValue', () => {
+  test('renders each kind of value readably', () => {
+    // GIVEN
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+
+    // WHEN / THEN
+    expect(formatValue(undefined)).toBe('undefined');
+    expect(formatValue(null)).toBe('null');
+    expect(formatValue(-1)).toBe('-1');
+    expect(formatValue(NaN)).toBe('NaN');
+    expect(formatValue(true)).toBe('true');
+    expect(formatValue(10n)).toBe('10');
+    expect(formatValue('3')).toBe('"3"');
+    expect(formatValue(() => 1)).toBe('a function');
+    expect(formatValue(Symbol('x'))).toBe('a symbol');
+    expect(formatValue({ a: 1 })).toBe('{"a":1}');
+    expect(formatValue(['a'])).toBe('["a"]');
+    expect(formatValue(circular)).toBe('[object Object]');
+    expect(formatValue(new Construct(new Construct(undefined as unknown as Construct, 'app'), 'web'))).toBe("Construct 'app/web'");
+    expect(formatValue({ long: 'x'.repeat(200) })).toBe(`{"long":"${'x'.repeat(108)}...`);
+    expect(formatValue('x'.repeat(200))).toBe(`"${'x'.repeat(200)}"`);
+  });
+
+  test('never throws, whatever it is given', () => {
+    // GIVEN / WHEN / THEN
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        const out = formatValue(value);
+        expect(typeof out).toBe('string');
+        expect(out.length).toBeGreaterThan(0);
+      }),
+    );
+  });
+});
+
+describe('checkDnsLabel', () => {
+  test.each(['web', 'a', 'web-1', '1web', 'a'.repeat(63)])('accepts %p', (value) => {
+    expect(checkDnsLabel(value)).toBeUndefined();
+  });
+
+  test.each(['', 'Web', 'web_1', '-web', 'web-', 'web.app', 'a'.repeat(64), 5, null, undefined])('fails on %p', (value) => {
+    expect(checkDnsLabel(value)).toBe(
+      "must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+    );
+  });
+
+  test('applies a shorter maximum length when asked', () => {
+    expect(checkDnsLabel('a'.repeat(54), 54)).toBeUndefined();
+    expect(checkDnsLabel('a'.repeat(55), 54)).toContain('at most 54 characters');
+  });
+});
+
+describe('checkDnsSubdomain', () => {
+  test.each(['web-tls', 'a.b-c.d', 'a'.repeat(253)])('accepts %p', (value) => {
+    expect(checkDnsSubdomain(value)).toBeUndefined();
+  });
+
+  test.each(['', 'Web', 'a..b', 'a_b', '.a', 'a'.repeat(254), 1])('fails on %p', (value) => {
+    expect(checkDnsSubdomain(value)).toBe("must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)");
+  });
+});
+
+describe('checkHostname', () => {
+  test.each(['web.example.com', 'a.b', 'web-1.dev.example.com'])('accepts %p', (value) => {
+    expect(checkHostname(value)).toBeUndefined();
+  });
+
+  test.each([
+    'localhost',
+    'Web.example.com',
+    '*.example.com',
+    'https://web.example.com',
+    'web.example.com:443',
+    'web.example.com/path',
+    `${'a'.repeat(64)}.example.com`,
+    '',
+    42,
+  ])('fails on %p', (value) => {
+    expect(checkHostname(value)).toBe("must be a DNS hostname such as 'app.example.com' (lowercase, no scheme, port or path)");
+  });
+});
+
+describe('checkPort', () => {
+  test.each([1, 80, 65535])('accepts %p', (value) => {
+    expect(checkPort(value)).toBeUndefined();
+  });
+
+  test.each([0, -1, 65536, 80.5, '80', NaN, Infinity, null])('fails on %p', (value) => {
+    expect(checkPort(value)).toBe('must be an integer from 1 to 65535');
+  });
+});
+
+describe('checkInteger', () => {
+  test('accepts integers inside the range', () => {
+    expect(checkInteger(1, 1)).toBeUndefined();
+    expect(checkInteger(1000, 1, 1000)).toBeUndefined();
+  });
+
+  test.each([0, -1, 1.5, '3', NaN, null, undefined])('fails on %p below or outside an open range', (value) => {
+    expect(checkInteger(value, 1)).toBe('must be an integer >= 1');
+  });
+
+  test('describes a closed range', () => {
+    expect(checkInteger(1001, 1, 1000)).toBe('must be an integer from 1 to 1000');
+  });
+});
+
+describe('checkQuantity', () => {
+  test.each(['250m', '1', '0.5', '.5', '512Mi', '10Gi', '1Ti', '2k', '1M', '1G', '1e3', '1E-2'])('accepts %p', (value) => {
+    expect(checkQuantity(value)).toBeUndefined();
+  });
+
+  test.each(['10GB', '10gi', '1 Gi', '-1', 'Gi', '', 1, '1.Gi', 'ten'])('fails on %p', (value) => {
+    expect(checkQuantity(value)).toBe(
+      "must be a Kubernetes quantity such as '500m', '256Mi' or '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T)",
+    );
+  });
+
+  test('parses quantities into base units for comparisons', () => {
+    expect(quantityValue('250m')).toBeCloseTo(0.25);
+    expect(quantityValue('1')).toBe(1);
+    expect(quantityValue('512Mi')).toBe(512 * 2 ** 20);
+    expect(quantityValue('1Gi')).toBe(2 ** 30);
+    expect(quantityValue('1G')).toBe(1e9);
+    expect(quantityValue('2k')).toBe(2000);
+    expect(quantityValue('1e3')).toBe(1000);
+    expect(quantityValue('nope')).toBeNaN();
+  });
+});
+
+describe('checkImage and pinning', () => {
+  test.each([
+    'nginx',
+    'nginx:1.27',
+    'postgres:16-alpine',
+    'registry.example.com/team/app:1.2.3',
+    'localhost:5000/app',
+    `app@sha256:${'a'.repeat(64)}`,
+    `registry.example.com/app:1.0@sha256:${'0'.repeat(64)}`,
+  ])('accepts the reference %p', (value) => {
+    expect(checkImage(value)).toBeUndefined();
+  });
+
+  test.each(['', 'Nginx', 'nginx:', 'nginx latest', 'http://registry/app', 'app@sha256:abc', 5, undefined])('fails on %p', (value) => {
+    expect(checkImage(value)).toBe(
+      "must be a container image reference such as 'registry.example.com/team/app:1.2.3' or 'app@sha256:<digest>'",
+    );
+  });
+
+  test.each([
+    ['nginx:1.27', true],
+    ['registry.example.com/team/app:1.2.3', true],
+    [`app@sha256:${'a'.repeat(64)}`, true],
+    ['nginx', false],
+    ['nginx:latest', false],
+    ['localhost:5000/app', false],
+    ['localhost:5000/app:latest', false],
+    ['localhost:5000/app:2', true],
+  ])('knows whether %p is pinned (%p)', (image, pinned) => {
+    expect(isPinnedImage(image)).toBe(pinned);
+    expect(checkPinnedImage(image)).toBe(
+      pinned ? undefined : "must be pinned by version tag or digest in a production environment (not 'latest' and not untagged)",
+    );
+  });
+});
+
+describe('small checks', () => {
+  test('checkEnvName accepts Kubernetes variable names and fails on the rest', () => {
+    expect(checkEnvName('DB_USER')).toBeUndefined();
+    expect(checkEnvName('app.mode')).toBeUndefined();
+    expect(checkEnvName('1X')).toBe("must be an environment variable name (letters, digits, '_', '-' and '.', not starting with a digit)");
+    expect(checkEnvName('A B')).toBeDefined();
+    expect(checkEnvName('')).toBeDefined();
+  });
+
+  test('checkConfigKey accepts file-like keys and fails on paths', () => {
+    expect(checkConfigKey('app.properties')).toBeUndefined();
+    expect(checkConfigKey('conf/app')).toBe("must be a ConfigMap key (letters, digits, '-', '_' and '.')");
+  });
+
+  test('checkHttpPath requires an absolute path', () => {
+    expect(checkHttpPath('/healthz')).toBeUndefined();
+    expect(checkHttpPath('healthz')).toBe("must be an absolute HTTP path such as '/healthz'");
+    expect(checkHttpPath('/a b')).toBeDefined();
+  });
+
+  test('checkOneOf lists the allowed values', () => {
+    expect(checkOneOf('ClusterIP', ['ClusterIP', 'NodePort'])).toBeUndefined();
+    expect(checkOneOf('Ingress', ['ClusterIP', 'NodePort'])).toBe("must be one of 'ClusterIP', 'NodePort'");
+  });
+
+  test('checkRecord accepts plain objects only', () => {
+    expect(checkRecord({})).toBeUndefined();
+    for (const value of [null, [], 'x', 1, undefined]) expect(checkRecord(value)).toBe('must be an object');
+  });
+
+  test('checkStringList accepts arrays of strings only', () => {
+    expect(checkStringList(['a'])).toBeUndefined();
+    expect(checkStringList(['a', 1])).toBe('must be an array of strings');
+    expect(checkStringList('a')).toBe('must be an array of strings');
+  });
+
+  test('firstDuplicate finds the first repeated value', () => {
+    expect(firstDuplicate(['a', 'b', 'c'])).toBeUndefined();
+    expect(firstDuplicate(['a', 'b', 'b', 'a'])).toBe('b');
+  });
+});
