@@ -16,7 +16,10 @@ import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
  * with it, and pass the real image in `ChartResourcesArgs.images`: the chart is then complete
  * before the image digest is known, so that preview shows every object.
  */
-export const PLACEHOLDER_IMAGE = 'placeholder.invalid/kubestack/pending:pulumi';
+// Pinned by a (zero) digest so that the policy gate's pinning rules hold for the chart as built:
+// the real reference that replaces it is always pinned too (a pushed repoDigest, or a configured
+// image that stacks/config.ts only accepts with a digest).
+export const PLACEHOLDER_IMAGE = `placeholder.invalid/kubestack/pending@sha256:${'0'.repeat(64)}`;
 
 /** A Kubernetes object: synthesized JSON, where any value may also be a Pulumi Input. */
 export interface KubeManifest {

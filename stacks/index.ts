@@ -12,14 +12,18 @@
 import * as docker from '@pulumi/docker';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { buildEnvironment } from '../apps/main';
-import { ValidationError } from '../lib';
+import { buildEnvironment, checkEnvironmentPolicy } from '../apps/main';
+import { PolicyViolationError, ValidationError, formatWaivers } from '../lib';
 import { ChartResources, KubeManifest, PLACEHOLDER_IMAGE } from './bridge';
 import { ConfigSource, ConfigValue, StackConfigError, loadStackConfig, readSecretValues } from './config';
 
 const source = configSource();
 const config = guard(() => loadStackConfig(source));
 const { env, parts } = guard(() => buildEnvironment(config.environment, { image: PLACEHOLDER_IMAGE, hosts: config.hosts, profile: config.profile }));
+// The same policy gate as `npm run synth`, on the objects this stack is about to register (its
+// namespace, hosts and profile overrides included), before any resource exists.
+const waivers = guard(() => checkEnvironmentPolicy(env));
+for (const line of formatWaivers(waivers, env.profile.name)) pulumi.log.info(line);
 const secretValues = guard(() => readSecretValues(source, env.requiredSecrets));
 
 const provider = new k8s.Provider('cluster', {
@@ -107,6 +111,7 @@ function guard<T>(f: () => T): T {
     return f();
   } catch (e) {
     if (e instanceof StackConfigError) throw new pulumi.RunError(e.message);
+    if (e instanceof PolicyViolationError) throw new pulumi.RunError(`stack '${pulumi.getStack()}': ${e.message}`);
     if (e instanceof ValidationError) throw new pulumi.RunError(`stack '${pulumi.getStack()}': the app does not build with this config: ${e.message}`);
     throw e;
   }
