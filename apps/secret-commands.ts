@@ -8,8 +8,16 @@ import { ENVIRONMENT_NAMES, EnvironmentName } from './environments';
  */
 export function kubectlSecretCommands(env: Environment): string[] {
   return env.requiredSecrets.map((s) => {
+    const ns = env.namespaceName;
+    if (s.keys.length === 2 && s.keys.includes('tls.crt') && s.keys.includes('tls.key')) {
+      // An Ingress certificate: a kubernetes.io/tls Secret (or let cert-manager issue it).
+      return `kubectl -n ${ns} create secret tls ${s.secretName} --cert="$${envVarFor(s.secretName, 'cert_file')}" --key="$${envVarFor(s.secretName, 'key_file')}"`;
+    }
+    if (s.keys.length === 1 && s.keys[0] === '.dockerconfigjson') {
+      return `kubectl -n ${ns} create secret docker-registry ${s.secretName} --docker-server="$REGISTRY" --docker-username="$REGISTRY_USER" --docker-password="$REGISTRY_PASSWORD"`;
+    }
     const literals = s.keys.map((k) => `--from-literal=${k}="$${envVarFor(s.secretName, k)}"`).join(' ');
-    return `kubectl -n ${env.namespaceName} create secret generic ${s.secretName} ${literals}`;
+    return `kubectl -n ${ns} create secret generic ${s.secretName} ${literals}`;
   });
 }
 

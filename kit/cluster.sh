@@ -132,8 +132,19 @@ start_proc() { # name args...
   shift
   local bin="$KIT_BIN/$name"
   setsid nohup "$bin" "$@" >"$DIR/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$DIR/pids/$name.pid"
+  local pid=$!
+  echo "$pid" >"$DIR/pids/$name.pid"
   echo "$bin" >"$DIR/pids/$name.exe"
+  # The recorded pid is setsid, then nohup, and only then the binary (each execs the next).
+  # Wait for the last exec, so that pid_alive does not mistake a starting process for a dead
+  # one on a loaded machine; give up after 10 s and let the readiness wait report it.
+  local i exe
+  for i in $(seq 1 100); do
+    exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
+    [ "${exe% (deleted)}" = "$bin" ] && return 0
+    [ -d "/proc/$pid" ] || return 0
+    sleep 0.1
+  done
 }
 
 # Poll `cmd` until it succeeds or the deadline passes; fail with the process log.

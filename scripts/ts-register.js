@@ -30,7 +30,10 @@ function transpile(source, filename) {
   }).outputText;
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
-    fs.writeFileSync(cached, out);
+    // Write then rename, so that a parallel process never reads a half-written file.
+    const tmp = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, out);
+    fs.renameSync(tmp, cached);
   } catch {
     // a read-only tree still works, just without the cache
   }

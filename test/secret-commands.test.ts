@@ -15,6 +15,13 @@ describe('kubectl secret commands', () => {
     ]);
   });
 
+  test('create the Ingress certificate of staging as a kubernetes.io/tls Secret from files', () => {
+    const { env } = buildEnvironment('staging');
+    expect(kubectlSecretCommands(env)).toContain(
+      'kubectl -n three-tier-staging create secret tls web-tls --cert="$WEB_TLS_CERT_FILE" --key="$WEB_TLS_KEY_FILE"',
+    );
+  });
+
   test('name shell variables after the Secret and key', () => {
     expect(envVarFor('web-secrets', 'session-secret')).toBe('WEB_SECRETS_SESSION_SECRET');
   });
