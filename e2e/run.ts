@@ -733,6 +733,8 @@ function summary(ok: boolean): void {
   }
   for (const w of pluginWarnings) if (w) console.log(`  engine warning (expected, see e2e/README-section.md): ${w}`);
   console.log(`  ${ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  // One plain closing line for CI logs: steps passed and failed.
+  console.log(`e2e: ${records.filter((r) => r.ok).length} passed, ${records.filter((r) => !r.ok).length} failed`);
 }
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
