@@ -731,7 +731,7 @@ function summary(ok: boolean): void {
     const sum = records.filter((x) => x.env === env).reduce((s, x) => s + x.seconds, 0);
     console.log(`       ${env.padEnd(8)} ${'total'.padEnd(62)} ${sum.toFixed(1).padStart(6)}s`);
   }
-  for (const w of pluginWarnings) if (w) console.log(`  engine warning (expected, see e2e/README-section.md): ${w}`);
+  for (const w of pluginWarnings) if (w) console.log(`  engine warning (expected, see the README, "End-to-end test"): ${w}`);
   console.log(`  ${ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   // One plain closing line for CI logs: steps passed and failed.
   console.log(`e2e: ${records.filter((r) => r.ok).length} passed, ${records.filter((r) => !r.ok).length} failed`);
