@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { Environment, EnvironmentProfile, PolicyViolationError, PolicyWaiver, enforcePolicy, formatWaivers } from '../lib';
 import { ThreeTierApp, buildThreeTier } from './three-tier';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentName, PART_OF } from './environments';
@@ -34,8 +34,8 @@ export function buildEnvironment(name: EnvironmentName, options: BuildOptions = 
  * Runs the policy gate over one environment's objects: returns the waivers, or throws a
  * PolicyViolationError whose message lists every violation with its fix.
  */
-export function checkEnvironmentPolicy(env: Environment): PolicyWaiver[] {
-  return enforcePolicy(env.toJson(), {
+export function checkEnvironmentPolicy(env: Environment, objects: unknown[] = env.toJson()): PolicyWaiver[] {
+  return enforcePolicy(objects, {
     production: env.profile.production,
     requiredSecrets: env.requiredSecrets,
     environment: env.profile.name,
@@ -49,11 +49,18 @@ export function checkEnvironmentPolicy(env: Environment): PolicyWaiver[] {
  */
 export function main(): void {
   const root = process.env.CDK8S_OUTDIR ?? path.join(__dirname, '..', 'dist');
-  const built = ENVIRONMENT_NAMES.map((name) => ({ name, ...buildEnvironment(name, { outdir: path.join(root, name) }) }));
+  // Each environment is synthesized once: the gate checks exactly the objects that are written.
+  const built = ENVIRONMENT_NAMES.map((name) => {
+    const { env } = buildEnvironment(name);
+    // What app.synth() validates before writing: every construct's node.addValidation() checks.
+    const errors = env.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+    if (errors.length > 0) throw new Error(`validation failed:\n  ${errors.join('\n  ')}`);
+    return { name, env, objects: env.toJson() };
+  });
   const failures: PolicyViolationError[] = [];
-  for (const { env } of built) {
+  for (const { env, objects } of built) {
     try {
-      for (const line of formatWaivers(checkEnvironmentPolicy(env), env.profile.name)) process.stderr.write(line + '\n');
+      for (const line of formatWaivers(checkEnvironmentPolicy(env, objects), env.profile.name)) process.stderr.write(line + '\n');
     } catch (e) {
       if (!(e instanceof PolicyViolationError)) throw e;
       failures.push(e);
@@ -64,9 +71,12 @@ export function main(): void {
     error.message = failures.map((f) => f.message).join('\n');
     throw error;
   }
-  for (const { name, app } of built) {
-    // Start from an empty folder so that a renamed chart leaves no stale file behind.
-    fs.rmSync(path.join(root, name), { recursive: true, force: true });
-    app.synth();
+  for (const { name, env, objects } of built) {
+    // Start from an empty folder so that a renamed chart leaves no stale file behind. The file is
+    // the one app.synth() would write (YamlOutputType.FILE_PER_CHART).
+    const dir = path.join(root, name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    Yaml.save(path.join(dir, `${Names.toDnsLabel(env)}.k8s.yaml`), objects);
   }
 }

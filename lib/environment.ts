@@ -7,6 +7,9 @@ import { Subject, assertValid, checkDnsLabel, fail } from './private/validate';
 
 const ENVIRONMENT = Symbol.for('kubestack.Environment');
 
+/** The Environments of each app (construct tree root), by namespace. */
+const environmentsByRoot = new WeakMap<IConstruct, Map<string, Environment>>();
+
 /** Props of an {@link Environment}. */
 export interface EnvironmentProps extends Omit<ChartProps, 'namespace' | 'labels'> {
   /** The environment's defaults and rules. */
@@ -81,11 +84,15 @@ export class Environment extends Chart {
     assertValid(subject, 'managedBy', this.managedBy, checkDnsLabel(this.managedBy));
     // Names are claimed per Environment, so two Environments of one app must not share a
     // namespace: both would create the Namespace and could create the same objects in it.
-    for (const other of this.node.root.node.findAll()) {
-      if (other !== this && other instanceof Environment && other.namespaceName === this.namespaceName) {
-        fail(subject, 'profile.namespace', this.namespaceName, `must be unique per app: Environment '${other.node.path}' already uses it`);
-      }
+    // Looked up in a registry per app rather than by walking the whole tree, which made an app
+    // of many Environments quadratic to build.
+    const byNamespace = environmentsByRoot.get(this.node.root) ?? new Map<string, Environment>();
+    environmentsByRoot.set(this.node.root, byNamespace);
+    const other = byNamespace.get(this.namespaceName);
+    if (other !== undefined && isInTree(other)) {
+      fail(subject, 'profile.namespace', this.namespaceName, `must be unique per app: Environment '${other.node.path}' already uses it`);
     }
+    byNamespace.set(this.namespaceName, this);
 
     this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -134,4 +141,12 @@ export class Environment extends Chart {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([secretName, e]) => ({ secretName, keys: [...e.keys].sort(), requiredBy: e.requiredBy }));
   }
+}
+
+/** False once `c` or one of its scopes has been removed from its parent (`tryRemoveChild`). */
+function isInTree(c: IConstruct): boolean {
+  for (let cur = c, scope = c.node.scope; scope; cur = scope, scope = scope.node.scope) {
+    if (scope.node.tryFindChild(cur.node.id) !== cur) return false;
+  }
+  return true;
 }

@@ -1,0 +1,245 @@
+// Types of bench/results/latest.json and the README section rendered from it.
+// `node -r ./scripts/ts-register.js bench/report.ts` re-renders bench/README-section.md (and the
+// target checks in latest.json) from the last results without measuring again.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CommandTiming } from './e2e';
+import { formatMs } from './plot';
+import type { Summary } from './stats';
+import type { Variant, WorkerResult } from './worker';
+
+export interface MachineInfo {
+  readonly nproc: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly kernel: string;
+  readonly node: string;
+  readonly cdk8s: string;
+  readonly cdk8sPlus: string;
+  /** The `yaml` module that cdk8s loads (its bundled copy), used by the floor too. */
+  readonly yaml: string;
+  readonly kubectl?: string;
+  readonly hyperfine?: string;
+  readonly commit: string;
+}
+
+export interface Sample extends WorkerResult {
+  readonly variant: Variant;
+  readonly rep: number;
+  /** Wall time of the whole worker process, as seen by the harness. */
+  readonly processMs: number;
+  /** 1-minute load average when the sample started. */
+  readonly load1: number;
+}
+
+export interface VariantStats {
+  readonly totalMs: Summary;
+  /** CPU time (user + system) over the same region. */
+  readonly cpuMs: Summary;
+  readonly phasesMedianMs: Record<string, number>;
+  readonly phasesCpuMedianMs: Record<string, number>;
+  readonly loadMsMedian: number;
+  readonly processMs: Summary;
+  readonly maxRssMiB: Summary;
+  /** Median total time divided by the object count, in microseconds. */
+  readonly perObjectUs: number;
+}
+
+export interface Ratio {
+  /** Ratio of the two medians. */
+  readonly ofMedians: number;
+  /** Ratios of the runs of one repetition (run next to each other): their spread. */
+  readonly paired: Summary;
+}
+
+export interface ScaleRow {
+  readonly n: number;
+  readonly objects: number;
+  /** All variants wrote the same YAML, byte for byte, with the expected object count. */
+  readonly equivalent: boolean;
+  readonly sha256: string;
+  readonly yamlBytes: number;
+  readonly variants: Record<Variant, VariantStats>;
+  readonly ratios: {
+    readonly oursOverBaseline: Ratio;
+    readonly ours1passOverBaseline: Ratio;
+    readonly oursOverFloor: Ratio;
+    readonly ours1passOverFloor: Ratio;
+    readonly baselineOverFloor: Ratio;
+    readonly oursOverBaselineCpu: Ratio;
+    readonly ours1passOverBaselineCpu: Ratio;
+  };
+}
+
+export interface TargetCheck {
+  readonly id: string;
+  readonly target: string;
+  readonly measured: string;
+  /** null: shown for information, not a target. */
+  readonly pass: boolean | null;
+  readonly note?: string;
+}
+
+export interface BenchResults {
+  readonly schema: 1;
+  readonly generatedAt: string;
+  readonly quick: boolean;
+  readonly durationS: number;
+  readonly machine: MachineInfo;
+  /** 1, 5 and 15-minute load averages at the start and at the end of the run. */
+  readonly load: { readonly start: [number, number, number]; readonly end: [number, number, number] };
+  readonly config: {
+    readonly ns: number[];
+    readonly reps: Record<string, number>;
+    readonly variants: readonly Variant[];
+    readonly e2eRuns: number;
+    readonly e2eColdRuns: number;
+    readonly kustomize: readonly { readonly input: 'pairs' | 'units'; readonly n: number; readonly runs: number }[];
+  };
+  readonly scale: ScaleRow[];
+  readonly processes?: {
+    /** synth process (warm cache), npm run synth, synth process (empty cache), node -e 0. */
+    readonly synth: CommandTiming[];
+    readonly kustomize: CommandTiming[];
+    /** The synth runs wrote exactly the committed dist/. */
+    readonly synthMatchesDist: boolean;
+  };
+  readonly targets: TargetCheck[];
+  readonly samples: Sample[];
+}
+
+const ms = (s: Summary) => `${formatMs(s.median)} (${formatMs(s.min)}–${formatMs(s.max)})`;
+const x = (v: number) => `${v.toFixed(2)}×`;
+/** Ratio of medians, with the range of the per-repetition ratios. */
+const xr = (r: Ratio) => (r.paired.n > 1 ? `${x(r.ofMedians)} (${r.paired.min.toFixed(2)}–${r.paired.max.toFixed(2)})` : x(r.ofMedians));
+
+export function renderReadmeSection(r: BenchResults): string {
+  const m = r.machine;
+  const lines: string[] = [];
+  lines.push('## Benchmark: synthesis cost at scale');
+  lines.push('');
+  lines.push(
+    '`npm run bench` synthesizes N units, each a WebApp with an Ingress, an HPA and a PDB, a RedisCache, a PostgresDb and a ConfigBundle, all wired (15 objects per unit, one Environment, names such as `web-0042`), four ways in the same run:',
+  );
+  lines.push('');
+  lines.push('- **ours, 2 passes** (the "before" of the profiling fix): built with this library, the policy gate over `env.toJson()`, then `app.synth()` (to a string here), as `npm run synth` did before the fix.');
+  lines.push('- **ours** (single pass, what `npm run synth` does now, apps/main.ts): the same constructs, the objects synthesized once, checked by the gate and serialized. Read the targets off this column.');
+  lines.push('- **baseline**: the same objects written by hand with cdk8s and the L1 classes of cdk8s-plus-28 (`bench/baseline.ts`), `app.synthYaml()`.');
+  lines.push(`- **floor**: only the YAML serialization of the final objects (as cdk8s's \`toJson()\` returns them, built outside the timed region), with the \`yaml\` module cdk8s itself loads (${m.yaml}) and cdk8s's options.`);
+  lines.push('');
+  lines.push(
+    'All variants write the same YAML, byte for byte: the harness compares their sha256 at every N, and `test/bench-equivalence.test.ts` checks object identity and deep equality. Each (variant, N, repetition) runs in a process of its own, in an order that rotates between repetitions; times exclude node start-up and module loading (reported below as whole-process times), and peak RSS is the process\'s `ru_maxrss`.',
+  );
+  lines.push('');
+  lines.push('![Synthesis time against N units](bench/results/synth-time.svg)');
+  lines.push('');
+  lines.push(`Last run: ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.quick ? 'quick mode, ' : ''}${r.durationS} s in all, commit ${m.commit}. Medians, with min–max in brackets.`);
+  lines.push('');
+  lines.push('| N | objects | ours, 2 passes (before) | ours (now) | baseline | floor | 2 passes / baseline | ours (now) / baseline | 2 passes / floor | µs per object (2 passes) | peak RSS 2 passes (MiB) | peak RSS baseline (MiB) |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of r.scale) {
+    const v = row.variants;
+    lines.push(
+      `| ${row.n.toLocaleString('en-US')} | ${row.objects.toLocaleString('en-US')} | ${ms(v.ours.totalMs)} | ${ms(v['ours-1pass'].totalMs)} | ${ms(v.baseline.totalMs)} | ${ms(v.floor.totalMs)} | ${xr(row.ratios.oursOverBaseline)} | ${xr(row.ratios.ours1passOverBaseline)} | ${x(row.ratios.oursOverFloor.ofMedians)} | ${v.ours.perObjectUs.toFixed(0)} | ${v.ours.maxRssMiB.median.toFixed(0)} | ${v.baseline.maxRssMiB.median.toFixed(0)} |`,
+    );
+  }
+  lines.push('');
+  lines.push(`Ratios: of the medians, with the range of the ratios within each repetition in brackets. Repetitions per N: ${Object.entries(r.config.reps).map(([n, k]) => `${n}: ${k}`).join(', ')}.`);
+  lines.push('');
+  lines.push('The same in CPU time (user + system of the worker process, all threads), which a loaded machine distorts less than wall time:');
+  lines.push('');
+  lines.push('| N | ours, 2 passes (before) | ours (now) | baseline | floor | 2 passes / baseline | ours (now) / baseline |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of r.scale) {
+    const v = row.variants;
+    lines.push(
+      `| ${row.n.toLocaleString('en-US')} | ${ms(v.ours.cpuMs)} | ${ms(v['ours-1pass'].cpuMs)} | ${ms(v.baseline.cpuMs)} | ${ms(v.floor.cpuMs)} | ${xr(row.ratios.oursOverBaselineCpu)} | ${xr(row.ratios.ours1passOverBaselineCpu)} |`,
+    );
+  }
+  lines.push('');
+  const big = r.scale[r.scale.length - 1];
+  if (big) {
+    const p = (v: Variant) => Object.entries(big.variants[v].phasesMedianMs).map(([k, t]) => `${k} ${formatMs(t)}`).join(', ');
+    lines.push(`Where the time goes at N=${big.n.toLocaleString('en-US')} (medians): ours, 2 passes (before): ${p('ours')}; ours (now, single pass): ${p('ours-1pass')}; baseline: ${p('baseline')}; floor: ${p('floor')}.`);
+  }
+  lines.push('');
+  lines.push('Microseconds per object, by step (medians of wall time; CPU time in brackets): a step whose cost per object grows with N is not linear.');
+  lines.push('');
+  const steps: [Variant, string][] = [
+    ['ours', 'build'],
+    ['ours', 'gate'],
+    ['ours', 'synth'],
+    ['ours-1pass', 'build'],
+    ['ours-1pass', 'toJson'],
+    ['ours-1pass', 'gate'],
+    ['ours-1pass', 'yaml'],
+    ['baseline', 'build'],
+    ['baseline', 'synth'],
+    ['floor', 'yaml'],
+  ];
+  lines.push(`| N | ${steps.map(([v, p]) => `${v} ${p}`).join(' | ')} |`);
+  lines.push(`|---:|${steps.map(() => '---:').join('|')}|`);
+  for (const row of r.scale) {
+    const us = (v: Variant, p: string) => {
+      const t = row.variants[v].phasesMedianMs[p];
+      const c = row.variants[v].phasesCpuMedianMs?.[p];
+      if (t === undefined) return '';
+      return `${((t * 1000) / row.objects).toFixed(0)}${c === undefined ? '' : ` (${((c * 1000) / row.objects).toFixed(0)})`}`;
+    };
+    lines.push(`| ${row.n.toLocaleString('en-US')} | ${steps.map(([v, p]) => us(v, p)).join(' | ')} |`);
+  }
+  lines.push('');
+  lines.push('`ours gate` includes the `env.toJson()` it runs on; `synth` is `app.synthYaml()`: dependency resolution, `toJson()` of every object, then YAML.');
+  lines.push('');
+
+  if (r.processes) {
+    lines.push('Whole processes (fresh process per run; node timing around `spawnSync`):');
+    lines.push('');
+    lines.push('| command | runs | median | min–max |' + (r.processes.synth.some((c) => c.hyperfine) ? ' hyperfine median |' : ''));
+    lines.push('|---|---:|---:|---:|' + (r.processes.synth.some((c) => c.hyperfine) ? '---:|' : ''));
+    const hasHf = r.processes.synth.some((c) => c.hyperfine);
+    for (const c of [...r.processes.synth, ...r.processes.kustomize]) {
+      lines.push(`| ${c.label} | ${c.summary.n} | ${formatMs(c.summary.median)} | ${formatMs(c.summary.min)}–${formatMs(c.summary.max)} |${hasHf ? ` ${c.hyperfine ? formatMs(c.hyperfine.medianMs) : ''} |` : ''}`);
+    }
+    for (const row of r.scale.filter((s) => s.n === 100 || s.n === 1000)) {
+      lines.push(`| ours as a whole process (worker: node start, load, build, gate, synth to a string): ${row.n} units | ${row.variants.ours.processMs.n} | ${formatMs(row.variants.ours.processMs.median)} | ${formatMs(row.variants.ours.processMs.min)}–${formatMs(row.variants.ours.processMs.max)} |${hasHf ? ' |' : ''}`);
+    }
+    lines.push('');
+    lines.push(`The synth runs wrote ${r.processes.synthMatchesDist ? 'exactly the committed `dist/`' : 'something other than the committed `dist/`'}.`);
+    lines.push('');
+  }
+
+  lines.push('Targets:');
+  lines.push('');
+  lines.push('| target | measured | met |');
+  lines.push('|---|---|:---:|');
+  for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured}${t.note ? ` (${t.note})` : ''} | ${t.pass === null ? '–' : t.pass ? 'yes' : '**no**'} |`);
+  lines.push('');
+
+  lines.push('Machine:');
+  lines.push('');
+  lines.push(`- ${m.nproc} cores (nproc), ${m.cpuModel} (/proc/cpuinfo), ${m.memoryGiB} GiB, ${m.kernel}`);
+  lines.push(`- node ${m.node}; cdk8s ${m.cdk8s}; cdk8s-plus-28 ${m.cdk8sPlus}; yaml ${m.yaml}`);
+  if (m.kubectl) lines.push(`- ${m.kubectl}`);
+  if (m.hyperfine) lines.push(`- ${m.hyperfine}`);
+  lines.push(`- load average (1, 5, 15 min): ${r.load.start.join(', ')} at the start, ${r.load.end.join(', ')} at the end; per-sample 1-minute load is in \`bench/results/latest.json\``);
+  lines.push('');
+  lines.push(
+    'Reproduce: `npm run bench` (the full run took ' +
+      `${Math.round(r.durationS / 60)} min here); \`BENCH_QUICK=1 npm run bench\` for fewer repetitions. Raw samples: \`bench/results/latest.json\`.`,
+  );
+  lines.push('');
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  // Re-checks the targets and re-renders the section from the stored figures, without measuring.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { checkTargets } = require('./targets') as typeof import('./targets');
+  const root = path.resolve(__dirname, '..');
+  const file = path.join(root, 'bench', 'results', 'latest.json');
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
+  const results: BenchResults = { ...stored, targets: checkTargets(stored.scale, stored.processes) };
+  fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(root, 'bench', 'README-section.md'), renderReadmeSection(results));
+}

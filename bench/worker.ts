@@ -1,0 +1,178 @@
+// One measurement in a process of its own: `node -r ./scripts/ts-register.js bench/worker.ts
+// <variant> <n>` (or `objects <n> <out.yaml>`). It prints one JSON line (a WorkerResult) on stdout.
+//
+// A fresh process per (variant, N, repetition) makes each figure a cold synth as CI runs it, and
+// makes peak RSS (getrusage ru_maxrss, via process.resourceUsage().maxRSS) belong to that run only.
+// Each variant loads only the modules it needs; module loading is outside the timed region and
+// reported apart as `loadMs`.
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+
+export type Variant = 'ours' | 'ours-1pass' | 'baseline' | 'floor';
+export const VARIANTS: readonly Variant[] = ['ours', 'ours-1pass', 'baseline', 'floor'];
+
+export interface WorkerResult {
+  readonly variant: Variant | 'objects';
+  readonly n: number;
+  /** Kubernetes objects synthesized. */
+  readonly objects: number;
+  /** Wall time of each step, in order (build, gate, synth… see `run()`). */
+  readonly phases: Record<string, number>;
+  /** CPU time (user + system, all threads) of each step. */
+  readonly phasesCpu: Record<string, number>;
+  /** Sum of the phases: the figure compared across variants. */
+  readonly totalMs: number;
+  /**
+   * CPU time (user + system, all threads, GC helpers included) over the same region. On a loaded
+   * machine wall time stretches with the wait for a core; CPU time much less so.
+   */
+  readonly cpuMs: number;
+  /** From process start to the timed region: node start, transpile hook, module loading. */
+  readonly loadMs: number;
+  /** Peak resident set size of this process, in MiB, taken before anything is written. */
+  readonly maxRssMiB: number;
+  readonly yamlBytes: number;
+  /** sha256 of the YAML: the harness checks that all variants agree at each N. */
+  readonly sha256: string;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function run(variant: string, n: number, outFile: string | undefined): WorkerResult {
+  const phases: Record<string, number> = {};
+  const phasesCpu: Record<string, number> = {};
+  let last = 0;
+  let cpu0: NodeJS.CpuUsage | undefined;
+  let lastCpu: NodeJS.CpuUsage | undefined;
+  const start = () => {
+    cpu0 = lastCpu = process.cpuUsage();
+    last = performance.now();
+  };
+  const lap = (name: string) => {
+    const now = performance.now();
+    const cpu = process.cpuUsage();
+    phases[name] = now - last;
+    phasesCpu[name] = (cpu.user - lastCpu!.user + cpu.system - lastCpu!.system) / 1000;
+    last = now;
+    lastCpu = cpu;
+  };
+  const result = (v: WorkerResult['variant'], objects: number, loadMs: number, yaml: string): WorkerResult => {
+    const cpu = cpu0 ? process.cpuUsage(cpu0) : { user: 0, system: 0 };
+    return resultOf(v, n, objects, phases, phasesCpu, (cpu.user + cpu.system) / 1000, loadMs, yaml);
+  };
+
+  switch (variant) {
+    case 'ours': {
+      // What `npm run synth` did before the profiling fix: gate over env.toJson(), then app.synth().
+      const ours = require('./units') as typeof import('./units');
+      const loadMs = performance.now();
+      start();
+      const built = ours.buildOurs(n);
+      lap('build');
+      ours.gateOurs(built);
+      lap('gate');
+      const yaml = ours.synthOurs(built);
+      lap('synth');
+      return result(variant, countDocs(yaml), loadMs, yaml);
+    }
+    case 'ours-1pass': {
+      const ours = require('./units') as typeof import('./units');
+      const loadMs = performance.now();
+      start();
+      const built = ours.buildOurs(n);
+      lap('build');
+      const docs = ours.objectsOurs(built);
+      lap('toJson');
+      ours.gateObjects(built, docs);
+      lap('gate');
+      const yaml = ours.yamlOf(docs);
+      lap('yaml');
+      return result(variant, countDocs(yaml), loadMs, yaml);
+    }
+    case 'baseline': {
+      const { buildBaseline } = require('./baseline') as typeof import('./baseline');
+      const loadMs = performance.now();
+      start();
+      const app = buildBaseline(n);
+      lap('build');
+      const yaml = app.synthYaml();
+      lap('synth');
+      return result(variant, countDocs(yaml), loadMs, yaml);
+    }
+    case 'floor': {
+      // The final objects come from cdk8s's own toJson() (through the hand-written baseline, the
+      // cheaper of the two builders), outside the timed region: objects read back from a JSON file
+      // would not do, as V8 serializes JSON.parse output up to twice as slowly at N=2,000.
+      const { floorStringify, loadYaml } = require('./floor') as typeof import('./floor');
+      const { buildBaseline } = require('./baseline') as typeof import('./baseline');
+      loadYaml();
+      const docs = buildBaseline(n).charts.flatMap((chart) => chart.toJson());
+      const loadMs = performance.now();
+      start();
+      const yaml = floorStringify(docs);
+      lap('yaml');
+      return result('floor', countDocs(yaml), loadMs, yaml);
+    }
+    case 'objects': {
+      // Not a measurement: writes the YAML of N units (the input of the kustomize comparison).
+      if (!outFile) throw new Error('worker objects: an output file is required');
+      const ours = require('./units') as typeof import('./units');
+      const docs = ours.objectsOurs(ours.buildOurs(n));
+      fs.writeFileSync(outFile, ours.yamlOf(docs));
+      return result(variant, docs.length, 0, '');
+    }
+    default:
+      throw new Error(`worker: unknown variant ${JSON.stringify(variant)}; use ${VARIANTS.join(', ')} or objects`);
+  }
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function resultOf(
+  variant: WorkerResult['variant'],
+  n: number,
+  objects: number,
+  phases: Record<string, number>,
+  phasesCpu: Record<string, number>,
+  cpuMs: number,
+  loadMs: number,
+  yaml: string,
+): WorkerResult {
+  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  const rounded: Record<string, number> = {};
+  let total = 0;
+  for (const [k, v] of Object.entries(phases)) {
+    rounded[k] = round(v);
+    total += v;
+  }
+  return {
+    variant,
+    n,
+    objects,
+    phases: rounded,
+    phasesCpu: Object.fromEntries(Object.entries(phasesCpu).map(([k, v]) => [k, round(v)])),
+    totalMs: round(total),
+    cpuMs: round(cpuMs),
+    loadMs: round(loadMs),
+    maxRssMiB: round(maxRssMiB),
+    yamlBytes: Buffer.byteLength(yaml),
+    sha256: createHash('sha256').update(yaml).digest('hex'),
+  };
+}
+
+/** Documents in a cdk8s multi-document YAML string (separated by `---` lines). */
+function countDocs(yaml: string): number {
+  if (yaml.length === 0) return 0;
+  let count = 1;
+  for (let i = yaml.indexOf('\n---\n'); i >= 0; i = yaml.indexOf('\n---\n', i + 1)) count++;
+  return count;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+if (require.main === module) {
+  const [variant, nArg, outFile] = process.argv.slice(2);
+  const n = Number(nArg);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`worker: N must be an integer >= 0, got ${JSON.stringify(nArg)}`);
+  process.stdout.write(JSON.stringify(run(variant, n, outFile)) + '\n');
+}
