@@ -3,6 +3,9 @@
 import type { BenchResults, ScaleRow, TargetCheck } from './report';
 import { round } from './stats';
 
+/** Display names: `ours` is the two-pass synth from before the profiling fix, `ours-1pass` what npm run synth does now. */
+const label = (v: string): string => (v === 'ours' ? 'ours, 2 passes (before the fix, for information)' : v === 'ours-1pass' ? 'ours (npm run synth now, single pass)' : v);
+
 export function checkTargets(rows: ScaleRow[], processes: BenchResults['processes'] | undefined): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const v of ['ours', 'ours-1pass'] as const) {
@@ -10,11 +13,11 @@ export function checkTargets(rows: ScaleRow[], processes: BenchResults['processe
     const worst = rows.reduce((a, r) => (r.ratios[key].ofMedians > a.ratios[key].ofMedians ? r : a), rows[0]);
     checks.push({
       id: `${v}/baseline`,
-      target: `${v}/baseline <= 1.15 at every N`,
+      target: `${label(v)}: ours/baseline <= 1.15 at every N`,
       measured:
         rows.map((r) => `N=${r.n}: ${r.ratios[key].ofMedians.toFixed(2)}`).join(', ') +
         `; in CPU time: ${rows.map((r) => r.ratios[v === 'ours' ? 'oursOverBaselineCpu' : 'ours1passOverBaselineCpu'].ofMedians.toFixed(2)).join(', ')}`,
-      pass: rows.every((r) => r.ratios[key].ofMedians <= 1.15),
+      pass: v === 'ours' ? null : rows.every((r) => r.ratios[key].ofMedians <= 1.15),
       note: `worst at N=${worst.n}`,
     });
   }
@@ -25,9 +28,9 @@ export function checkTargets(rows: ScaleRow[], processes: BenchResults['processe
       const ratio = r2000.variants[v].perObjectUs / r100.variants[v].perObjectUs;
       checks.push({
         id: `linear-${v}`,
-        target: `${v}: cost per object at N=2,000 within 1.2x of N=100${v === 'baseline' ? ' (for information)' : ''}`,
+        target: `${label(v)}: cost per object at N=2,000 within 1.2x of N=100${v === 'baseline' ? ' (for information)' : ''}`,
         measured: `${r100.variants[v].perObjectUs.toFixed(0)} -> ${r2000.variants[v].perObjectUs.toFixed(0)} us/object (x${ratio.toFixed(2)})`,
-        pass: v === 'baseline' ? null : ratio <= 1.2,
+        pass: v === 'baseline' || v === 'ours' ? null : ratio <= 1.2,
       });
     }
   }
@@ -59,9 +62,9 @@ export function checkTargets(rows: ScaleRow[], processes: BenchResults['processe
       const rss = r1000.variants[v].maxRssMiB;
       checks.push({
         id: `rss-${v}`,
-        target: `${v}: peak RSS <= 250 MB at N=1,000${v === 'baseline' ? ' (for information)' : ''}`,
+        target: `${label(v)}: peak RSS <= 250 MB at N=1,000${v === 'baseline' ? ' (for information)' : ''}`,
         measured: `median ${rss.median.toFixed(0)} MiB (${round(rss.median * 1.048576, 0)} MB), range ${rss.min.toFixed(0)}-${rss.max.toFixed(0)} MiB`,
-        pass: v === 'baseline' ? null : rss.median <= 250,
+        pass: v === 'baseline' || v === 'ours' ? null : rss.median <= 250,
       });
     }
   }
