@@ -67,7 +67,10 @@ export function main(): void {
     }
   }
   if (failures.length > 0) {
-    const error = new PolicyViolationError(failures.flatMap((f) => f.violations), failures.flatMap((f) => f.waivers));
+    const error = new PolicyViolationError(
+      failures.flatMap((f) => f.violations),
+      failures.flatMap((f) => f.waivers),
+    );
     error.message = failures.map((f) => f.message).join('\n');
     throw error;
   }

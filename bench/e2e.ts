@@ -57,7 +57,11 @@ export function which(name: string): string | undefined {
 
 /** Times a command with hyperfine (no shell, `-N`); undefined when hyperfine fails. */
 export function hyperfine(commandLine: string, runs: number, cwd: string, env: NodeJS.ProcessEnv, jsonOut: string): CommandTiming['hyperfine'] {
-  const r = spawnSync('hyperfine', ['-N', '--runs', String(runs), '--style', 'none', '--export-json', jsonOut, commandLine], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('hyperfine', ['-N', '--runs', String(runs), '--style', 'none', '--export-json', jsonOut, commandLine], {
+    cwd,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (r.status !== 0) return undefined;
   const res = JSON.parse(fs.readFileSync(jsonOut, 'utf8')).results[0] as { mean: number; median: number; min: number; max: number; times: number[] };
   const ms = (s: number) => Math.round(s * 10000) / 10;
@@ -163,7 +167,11 @@ spec:
 /** True when every file under `a` exists under `b` with the same bytes, and vice versa. */
 export function sameTree(a: string, b: string): boolean {
   const list = (d: string): string[] =>
-    fs.readdirSync(d, { recursive: true, withFileTypes: false }).map(String).filter((f) => fs.statSync(path.join(d, f)).isFile()).sort();
+    fs
+      .readdirSync(d, { recursive: true, withFileTypes: false })
+      .map(String)
+      .filter((f) => fs.statSync(path.join(d, f)).isFile())
+      .sort();
   const fa = list(a);
   const fb = list(b);
   if (fa.join('\n') !== fb.join('\n')) return false;

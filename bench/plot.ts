@@ -44,7 +44,9 @@ export function renderSvg(opts: PlotOptions): string {
   const f = (v: number) => v.toFixed(1);
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   out.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${esc(opts.title)}</text>`);
   out.push(`<text x="${M.left}" y="44" fill="#555">${esc(opts.subtitle)}</text>`);
@@ -66,14 +68,18 @@ export function renderSvg(opts: PlotOptions): string {
     out.push(`<text x="${f(sx(n))}" y="${M.top + ph + 18}" text-anchor="middle">${n.toLocaleString('en-US')}</text>`);
   }
   out.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`);
-  out.push(`<text x="${M.left + pw / 2}" y="${H - 14}" text-anchor="middle">units N (log scale; a unit = 15 objects: web app + Ingress, HPA, PDB, Redis, Postgres, config)</text>`);
+  out.push(
+    `<text x="${M.left + pw / 2}" y="${H - 14}" text-anchor="middle">units N (log scale; a unit = 15 objects: web app + Ingress, HPA, PDB, Redis, Postgres, config)</text>`,
+  );
   out.push(`<text transform="translate(18 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">wall time, build + synth to YAML (log scale)</text>`);
 
   if (opts.linearThrough) {
     const { n, ms } = opts.linearThrough;
     const [na, nb] = [Math.min(...xs), Math.max(...xs)];
     out.push(`<clipPath id="plot-area"><rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}"/></clipPath>`);
-    out.push(`<line clip-path="url(#plot-area)" x1="${f(sx(na))}" y1="${f(sy((ms * na) / n))}" x2="${f(sx(nb))}" y2="${f(sy((ms * nb) / n))}" stroke="#999" stroke-width="1" stroke-dasharray="1 4"/>`);
+    out.push(
+      `<line clip-path="url(#plot-area)" x1="${f(sx(na))}" y1="${f(sy((ms * na) / n))}" x2="${f(sx(nb))}" y2="${f(sy((ms * nb) / n))}" stroke="#999" stroke-width="1" stroke-dasharray="1 4"/>`,
+    );
   }
   opts.series.forEach((s) => {
     const pts = [...s.points].sort((a, b) => a.n - b.n);
@@ -82,7 +88,9 @@ export function renderSvg(opts: PlotOptions): string {
     for (const p of pts) {
       const x = sx(p.n);
       out.push(`<line x1="${f(x)}" x2="${f(x)}" y1="${f(sy(p.min))}" y2="${f(sy(p.max))}" stroke="${s.color}" stroke-width="1.5"/>`);
-      out.push(`<circle cx="${f(x)}" cy="${f(sy(p.median))}" r="3.5" fill="${s.color}"><title>${esc(`${s.label}, N=${p.n}: median ${formatMs(p.median)} (min ${formatMs(p.min)}, max ${formatMs(p.max)})`)}</title></circle>`);
+      out.push(
+        `<circle cx="${f(x)}" cy="${f(sy(p.median))}" r="3.5" fill="${s.color}"><title>${esc(`${s.label}, N=${p.n}: median ${formatMs(p.median)} (min ${formatMs(p.min)}, max ${formatMs(p.max)})`)}</title></circle>`,
+      );
     }
   });
   // legend, inside the plot at the top left (the lines rise to the right)

@@ -122,20 +122,30 @@ export function renderReadmeSection(r: BenchResults): string {
     '`npm run bench` synthesizes N units, each a WebApp with an Ingress, an HPA and a PDB, a RedisCache, a PostgresDb and a ConfigBundle, all wired (15 objects per unit, one Environment, names such as `web-0042`), four ways in the same run:',
   );
   lines.push('');
-  lines.push('- **ours, 2 passes** (the "before" of the profiling fix): built with this library, the policy gate over `env.toJson()`, then `app.synth()` (to a string here), as `npm run synth` did before the fix.');
-  lines.push('- **ours** (single pass, what `npm run synth` does now, apps/main.ts): the same constructs, the objects synthesized once, checked by the gate and serialized. Read the targets off this column.');
+  lines.push(
+    '- **ours, 2 passes** (the "before" of the profiling fix): built with this library, the policy gate over `env.toJson()`, then `app.synth()` (to a string here), as `npm run synth` did before the fix.',
+  );
+  lines.push(
+    '- **ours** (single pass, what `npm run synth` does now, apps/main.ts): the same constructs, the objects synthesized once, checked by the gate and serialized. Read the targets off this column.',
+  );
   lines.push('- **baseline**: the same objects written by hand with cdk8s and the L1 classes of cdk8s-plus-28 (`bench/baseline.ts`), `app.synthYaml()`.');
-  lines.push(`- **floor**: only the YAML serialization of the final objects (as cdk8s's \`toJson()\` returns them, built outside the timed region), with the \`yaml\` module cdk8s itself loads (${m.yaml}) and cdk8s's options.`);
+  lines.push(
+    `- **floor**: only the YAML serialization of the final objects (as cdk8s's \`toJson()\` returns them, built outside the timed region), with the \`yaml\` module cdk8s itself loads (${m.yaml}) and cdk8s's options.`,
+  );
   lines.push('');
   lines.push(
-    'All variants write the same YAML, byte for byte: the harness compares their sha256 at every N, and `test/bench-equivalence.test.ts` checks object identity and deep equality. Each (variant, N, repetition) runs in a process of its own, in an order that rotates between repetitions; times exclude node start-up and module loading (reported below as whole-process times), and peak RSS is the process\'s `ru_maxrss`.',
+    "All variants write the same YAML, byte for byte: the harness compares their sha256 at every N, and `test/bench-equivalence.test.ts` checks object identity and deep equality. Each (variant, N, repetition) runs in a process of its own, in an order that rotates between repetitions; times exclude node start-up and module loading (reported below as whole-process times), and peak RSS is the process's `ru_maxrss`.",
   );
   lines.push('');
   lines.push('![Synthesis time against N units](bench/results/synth-time.svg)');
   lines.push('');
-  lines.push(`Last run: ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.quick ? 'quick mode, ' : ''}${r.durationS} s in all, commit ${m.commit}. Medians, with min–max in brackets.`);
+  lines.push(
+    `Last run: ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.quick ? 'quick mode, ' : ''}${r.durationS} s in all, commit ${m.commit}. Medians, with min–max in brackets.`,
+  );
   lines.push('');
-  lines.push('| N | objects | ours, 2 passes (before) | ours (now) | baseline | floor | 2 passes / baseline | ours (now) / baseline | 2 passes / floor | µs per object (2 passes) | peak RSS 2 passes (MiB) | peak RSS baseline (MiB) |');
+  lines.push(
+    '| N | objects | ours, 2 passes (before) | ours (now) | baseline | floor | 2 passes / baseline | ours (now) / baseline | 2 passes / floor | µs per object (2 passes) | peak RSS 2 passes (MiB) | peak RSS baseline (MiB) |',
+  );
   lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of r.scale) {
     const v = row.variants;
@@ -144,7 +154,11 @@ export function renderReadmeSection(r: BenchResults): string {
     );
   }
   lines.push('');
-  lines.push(`Ratios: of the medians, with the range of the ratios within each repetition in brackets. Repetitions per N: ${Object.entries(r.config.reps).map(([n, k]) => `${n}: ${k}`).join(', ')}.`);
+  lines.push(
+    `Ratios: of the medians, with the range of the ratios within each repetition in brackets. Repetitions per N: ${Object.entries(r.config.reps)
+      .map(([n, k]) => `${n}: ${k}`)
+      .join(', ')}.`,
+  );
   lines.push('');
   lines.push('The same in CPU time (user + system of the worker process, all threads), which a loaded machine distorts less than wall time:');
   lines.push('');
@@ -159,8 +173,13 @@ export function renderReadmeSection(r: BenchResults): string {
   lines.push('');
   const big = r.scale[r.scale.length - 1];
   if (big) {
-    const p = (v: Variant) => Object.entries(big.variants[v].phasesMedianMs).map(([k, t]) => `${k} ${formatMs(t)}`).join(', ');
-    lines.push(`Where the time goes at N=${big.n.toLocaleString('en-US')} (medians): ours, 2 passes (before): ${p('ours')}; ours (now, single pass): ${p('ours-1pass')}; baseline: ${p('baseline')}; floor: ${p('floor')}.`);
+    const p = (v: Variant) =>
+      Object.entries(big.variants[v].phasesMedianMs)
+        .map(([k, t]) => `${k} ${formatMs(t)}`)
+        .join(', ');
+    lines.push(
+      `Where the time goes at N=${big.n.toLocaleString('en-US')} (medians): ours, 2 passes (before): ${p('ours')}; ours (now, single pass): ${p('ours-1pass')}; baseline: ${p('baseline')}; floor: ${p('floor')}.`,
+    );
   }
   lines.push('');
   lines.push('Microseconds per object, by step (medians of wall time; CPU time in brackets): a step whose cost per object grows with N is not linear.');
@@ -199,10 +218,14 @@ export function renderReadmeSection(r: BenchResults): string {
     lines.push('|---|---:|---:|---:|' + (r.processes.synth.some((c) => c.hyperfine) ? '---:|' : ''));
     const hasHf = r.processes.synth.some((c) => c.hyperfine);
     for (const c of [...r.processes.synth, ...r.processes.kustomize]) {
-      lines.push(`| ${c.label} | ${c.summary.n} | ${formatMs(c.summary.median)} | ${formatMs(c.summary.min)}–${formatMs(c.summary.max)} |${hasHf ? ` ${c.hyperfine ? formatMs(c.hyperfine.medianMs) : ''} |` : ''}`);
+      lines.push(
+        `| ${c.label} | ${c.summary.n} | ${formatMs(c.summary.median)} | ${formatMs(c.summary.min)}–${formatMs(c.summary.max)} |${hasHf ? ` ${c.hyperfine ? formatMs(c.hyperfine.medianMs) : ''} |` : ''}`,
+      );
     }
     for (const row of r.scale.filter((s) => s.n === 100 || s.n === 1000)) {
-      lines.push(`| ours as a whole process (worker: node start, load, build, gate, synth to a string): ${row.n} units | ${row.variants.ours.processMs.n} | ${formatMs(row.variants.ours.processMs.median)} | ${formatMs(row.variants.ours.processMs.min)}–${formatMs(row.variants.ours.processMs.max)} |${hasHf ? ' |' : ''}`);
+      lines.push(
+        `| ours as a whole process (worker: node start, load, build, gate, synth to a string): ${row.n} units | ${row.variants.ours.processMs.n} | ${formatMs(row.variants.ours.processMs.median)} | ${formatMs(row.variants.ours.processMs.min)}–${formatMs(row.variants.ours.processMs.max)} |${hasHf ? ' |' : ''}`,
+      );
     }
     lines.push('');
     lines.push(`The synth runs wrote ${r.processes.synthMatchesDist ? 'exactly the committed `dist/`' : 'something other than the committed `dist/`'}.`);
@@ -213,7 +236,8 @@ export function renderReadmeSection(r: BenchResults): string {
   lines.push('');
   lines.push('| target | measured | met |');
   lines.push('|---|---|:---:|');
-  for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured}${t.note ? ` (${t.note})` : ''} | ${t.pass === null ? '–' : t.pass ? 'yes' : '**no**'} |`);
+  for (const t of r.targets)
+    lines.push(`| ${t.target} | ${t.measured}${t.note ? ` (${t.note})` : ''} | ${t.pass === null ? '–' : t.pass ? 'yes' : '**no**'} |`);
   lines.push('');
 
   lines.push('Machine:');
@@ -222,7 +246,9 @@ export function renderReadmeSection(r: BenchResults): string {
   lines.push(`- node ${m.node}; cdk8s ${m.cdk8s}; cdk8s-plus-28 ${m.cdk8sPlus}; yaml ${m.yaml}`);
   if (m.kubectl) lines.push(`- ${m.kubectl}`);
   if (m.hyperfine) lines.push(`- ${m.hyperfine}`);
-  lines.push(`- load average (1, 5, 15 min): ${r.load.start.join(', ')} at the start, ${r.load.end.join(', ')} at the end; per-sample 1-minute load is in \`bench/results/latest.json\``);
+  lines.push(
+    `- load average (1, 5, 15 min): ${r.load.start.join(', ')} at the start, ${r.load.end.join(', ')} at the end; per-sample 1-minute load is in \`bench/results/latest.json\``,
+  );
   lines.push('');
   lines.push(
     'Reproduce: `npm run bench` (the full run took ' +

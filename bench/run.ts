@@ -72,7 +72,9 @@ function machine(): MachineInfo {
   const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
   const version = (cmd: string, args: string[]): string | undefined => {
     try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')[0];
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .trim()
+        .split('\n')[0];
     } catch {
       return undefined;
     }
@@ -123,7 +125,9 @@ function measureScale(): { rows: ScaleRow[]; samples: Sample[] } {
         const load1 = round(os.loadavg()[0], 2);
         const r = worker([variant, String(n)]);
         samples.push({ ...r, variant, rep, load1 });
-        log(`rep ${rep + 1}/${repsFor(n)} N=${n} ${variant.padEnd(10)} ${r.totalMs.toFixed(0).padStart(7)} ms  rss ${r.maxRssMiB.toFixed(0)} MiB  load ${load1}`);
+        log(
+          `rep ${rep + 1}/${repsFor(n)} N=${n} ${variant.padEnd(10)} ${r.totalMs.toFixed(0).padStart(7)} ms  rss ${r.maxRssMiB.toFixed(0)} MiB  load ${load1}`,
+        );
       }
     }
   }
@@ -192,7 +196,10 @@ function measureProcesses(): BenchResults['processes'] {
   const matchesDist = sameTree(synthOut, path.join(ROOT, 'dist'));
 
   log(`whole process: node scripts/synth.js x${E2E_RUNS}`);
-  const synth = timeCommand('synth process (node scripts/synth.js), transpile cache warm', process.execPath, ['scripts/synth.js'], E2E_RUNS, { cwd: ROOT, env });
+  const synth = timeCommand('synth process (node scripts/synth.js), transpile cache warm', process.execPath, ['scripts/synth.js'], E2E_RUNS, {
+    cwd: ROOT,
+    env,
+  });
   out.push(hf ? { ...synth, hyperfine: hyperfine(`${process.execPath} scripts/synth.js`, E2E_RUNS, ROOT, env, path.join(TMP, 'hf-synth.json')) } : synth);
 
   log(`whole process: npm run synth x${E2E_RUNS}`);
@@ -222,7 +229,8 @@ function measureProcesses(): BenchResults['processes'] {
       if (k.input === 'units') fs.copyFileSync(path.join(TMP, `units-${k.n}.yaml`), path.join(dir, 'units.yaml'));
       else fs.writeFileSync(path.join(dir, 'pairs.yaml'), deploymentServicePairs(k.n));
       writeKustomization(dir, [`${k.input}.yaml`]);
-      const what = k.input === 'units' ? `${k.n} units (${objectCount(k.n)} objects, the YAML ours writes)` : `${k.n} Deployment+Service pairs (${2 * k.n} objects)`;
+      const what =
+        k.input === 'units' ? `${k.n} units (${objectCount(k.n)} objects, the YAML ours writes)` : `${k.n} Deployment+Service pairs (${2 * k.n} objects)`;
       log(`whole process: kubectl kustomize, ${what} x${k.runs}`);
       kustomize.push(timeCommand(`kubectl kustomize: ${what}`, 'kubectl', ['kustomize', dir], k.runs, { cwd: ROOT }));
     }
@@ -254,7 +262,14 @@ function main(): void {
     durationS: Math.round((Date.now() - started) / 1000),
     machine: info,
     load: { start: loadStart, end: loadavg() },
-    config: { ns: NS, reps: Object.fromEntries(NS.map((n) => [String(n), repsFor(n)])), variants: VARIANTS, e2eRuns: E2E_RUNS, e2eColdRuns: E2E_COLD_RUNS, kustomize: KUSTOMIZE },
+    config: {
+      ns: NS,
+      reps: Object.fromEntries(NS.map((n) => [String(n), repsFor(n)])),
+      variants: VARIANTS,
+      e2eRuns: E2E_RUNS,
+      e2eColdRuns: E2E_COLD_RUNS,
+      kustomize: KUSTOMIZE,
+    },
     scale: rows,
     processes,
     targets: checkTargets(rows, processes),
@@ -273,10 +288,13 @@ function main(): void {
         { label: 'ours (npm run synth now: single pass, gate on the objects written)', color: '#ff7f0e', dash: '6 3', key: 'ours-1pass' as const },
         { label: 'baseline (hand-written)', color: '#1f77b4', key: 'baseline' as const },
         { label: 'floor (YAML only)', color: '#2ca02c', dash: '2 3', key: 'floor' as const },
-      ].map((s) => ({ ...s, points: rows.map((r) => {
-        const { median: m, min, max } = r.variants[s.key].totalMs;
-        return { n: r.n, median: m, min, max };
-      }) })),
+      ].map((s) => ({
+        ...s,
+        points: rows.map((r) => {
+          const { median: m, min, max } = r.variants[s.key].totalMs;
+          return { n: r.n, median: m, min, max };
+        }),
+      })),
     }),
   );
   fs.writeFileSync(path.join(ROOT, 'bench', 'README-section.md'), renderReadmeSection(results));

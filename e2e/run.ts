@@ -138,7 +138,10 @@ function killGroup(child: ChildProcess): void {
 }
 
 function lastLines(text: string, n: number): string {
-  const lines = text.trimEnd().split('\n').filter((l) => l.length > 0);
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .filter((l) => l.length > 0);
   return lines.length === 0 ? '' : `\n  | ${lines.slice(-n).join('\n  | ')}`;
 }
 
@@ -286,12 +289,16 @@ async function claimsBound(c: Ctx): Promise<string> {
     .filter((o) => o.kind === 'StatefulSet')
     .reduce((n, o) => n + (o.spec?.replicas ?? 1) * (o.spec?.volumeClaimTemplates?.length ?? 0), 0);
   let last = '';
-  await waitFor(() => `${expected} PersistentVolumeClaim(s) Bound in ${c.namespace} (last seen: ${last || 'none'})`, 60, async () => {
-    const r = await kubectl(c, ['-n', c.namespace, 'get', 'pvc', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.phase} {end}'], 'the claims');
-    last = r.stdout.trim();
-    const phases = last ? last.split(' ') : [];
-    return phases.length === expected && phases.every((p) => p.endsWith('=Bound'));
-  });
+  await waitFor(
+    () => `${expected} PersistentVolumeClaim(s) Bound in ${c.namespace} (last seen: ${last || 'none'})`,
+    60,
+    async () => {
+      const r = await kubectl(c, ['-n', c.namespace, 'get', 'pvc', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.phase} {end}'], 'the claims');
+      last = r.stdout.trim();
+      const phases = last ? last.split(' ') : [];
+      return phases.length === expected && phases.every((p) => p.endsWith('=Bound'));
+    },
+  );
   return last;
 }
 
@@ -302,12 +309,16 @@ async function hpasScaled(c: Ctx): Promise<string[]> {
     const min: number = h.spec?.minReplicas ?? 1;
     const target = `${String(h.spec?.scaleTargetRef?.kind).toLowerCase()}/${h.spec?.scaleTargetRef?.name}`;
     let last = '';
-    await waitFor(() => `${target} to be scaled by HPA ${h.metadata.name} to ${min} ready replicas (last seen: ${last || 'none'})`, 90, async () => {
-      const r = await kubectl(c, ['-n', c.namespace, 'get', target, '-o', 'jsonpath={.spec.replicas}/{.status.readyReplicas}'], `the replicas of ${target}`);
-      last = r.stdout.trim();
-      const [spec, ready] = last.split('/').map(Number);
-      return spec >= min && ready === spec;
-    });
+    await waitFor(
+      () => `${target} to be scaled by HPA ${h.metadata.name} to ${min} ready replicas (last seen: ${last || 'none'})`,
+      90,
+      async () => {
+        const r = await kubectl(c, ['-n', c.namespace, 'get', target, '-o', 'jsonpath={.spec.replicas}/{.status.readyReplicas}'], `the replicas of ${target}`);
+        last = r.stdout.trim();
+        const [spec, ready] = last.split('/').map(Number);
+        return spec >= min && ready === spec;
+      },
+    );
     out.push(`${target} ${last} (HPA min ${min})`);
   }
   return out;
@@ -338,7 +349,23 @@ async function selfSignedCert(c: Ctx, hosts: string[]): Promise<{ crt: string; k
   const key = path.join(dir, 'tls.key');
   await run(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${hosts[0]}`, '-addext', `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}`, '-keyout', key, '-out', crt],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${hosts[0]}`,
+      '-addext',
+      `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}`,
+      '-keyout',
+      key,
+      '-out',
+      crt,
+    ],
     { what: 'a self-signed certificate (openssl)', timeoutSec: 60, log: `${c.env}-kubectl.log` },
   );
   return { crt, key };
@@ -391,11 +418,21 @@ async function kubectlPhase(c: Ctx): Promise<void> {
         // Run the printed `kubectl create secret tls` line itself, with the files in its variables.
         const [certVar, keyVar] = s.vars;
         assert(certVar && keyVar && / create secret tls /.test(s.line), `unexpected TLS secret command: ${s.line}`);
-        await run('bash', ['-c', s.line], { what: `creating Secret ${s.secretName}`, timeoutSec: 60, env: { ...c.procEnv, [certVar]: crt, [keyVar]: key }, log: `${c.env}-kubectl.log` });
+        await run('bash', ['-c', s.line], {
+          what: `creating Secret ${s.secretName}`,
+          timeoutSec: 60,
+          env: { ...c.procEnv, [certVar]: crt, [keyVar]: key },
+          log: `${c.env}-kubectl.log`,
+        });
         continue;
       }
       const vars = Object.fromEntries(s.vars.map((v) => [v, secretValue()]));
-      await run('bash', ['-c', s.line], { what: `creating Secret ${s.secretName}`, timeoutSec: 60, env: { ...c.procEnv, ...vars }, log: `${c.env}-kubectl.log` });
+      await run('bash', ['-c', s.line], {
+        what: `creating Secret ${s.secretName}`,
+        timeoutSec: 60,
+        env: { ...c.procEnv, ...vars },
+        log: `${c.env}-kubectl.log`,
+      });
     }
     for (const t of c.tls) {
       const have = await kubectl(c, ['-n', c.namespace, 'get', 'secret', t.secretName, '-o', 'name'], 'the TLS secret', { allowFail: true });
@@ -431,7 +468,14 @@ interface OpResult {
 }
 
 async function pulumi(c: Ctx, args: string[], what: string, o: Partial<RunOptions> = {}): Promise<RunResult> {
-  return run('pulumi', [...args, '--non-interactive'], { what, timeoutSec: 120, env: c.procEnv, cwd: path.join(tmp, c.env, 'project'), log: `${c.env}-pulumi.log`, ...o });
+  return run('pulumi', [...args, '--non-interactive'], {
+    what,
+    timeoutSec: 120,
+    env: c.procEnv,
+    cwd: path.join(tmp, c.env, 'project'),
+    log: `${c.env}-pulumi.log`,
+    ...o,
+  });
 }
 
 /** One operation of e2e/pulumi-op.ts (the real CLI and engine, the program stacks/index.ts). */
@@ -458,19 +502,39 @@ function fakeIngressController(c: Ctx): () => Promise<void> {
   let running = true;
   const loop = (async () => {
     while (running && !aborted) {
-      const r = await kubectl(c, ['-n', c.namespace, 'get', 'ingress', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.loadBalancer.ingress[0].ip} {end}'], 'the Ingresses', {
-        allowFail: true,
-        timeoutSec: 20,
-        log: `${c.env}-ingress.log`,
-      }).catch(() => undefined);
-      for (const entry of r && r.code === 0 ? r.stdout.trim().split(' ').filter(Boolean) : []) {
-        const [name, ip] = entry.split('=');
-        if (ip) continue;
-        await kubectl(c, ['-n', c.namespace, 'patch', 'ingress', name, '--subresource=status', '--type=merge', '-p', '{"status":{"loadBalancer":{"ingress":[{"ip":"127.0.0.1"}]}}}'], 'the Ingress status', {
+      const r = await kubectl(
+        c,
+        ['-n', c.namespace, 'get', 'ingress', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.loadBalancer.ingress[0].ip} {end}'],
+        'the Ingresses',
+        {
           allowFail: true,
           timeoutSec: 20,
           log: `${c.env}-ingress.log`,
-        }).catch(() => undefined);
+        },
+      ).catch(() => undefined);
+      for (const entry of r && r.code === 0 ? r.stdout.trim().split(' ').filter(Boolean) : []) {
+        const [name, ip] = entry.split('=');
+        if (ip) continue;
+        await kubectl(
+          c,
+          [
+            '-n',
+            c.namespace,
+            'patch',
+            'ingress',
+            name,
+            '--subresource=status',
+            '--type=merge',
+            '-p',
+            '{"status":{"loadBalancer":{"ingress":[{"ip":"127.0.0.1"}]}}}',
+          ],
+          'the Ingress status',
+          {
+            allowFail: true,
+            timeoutSec: 20,
+            log: `${c.env}-ingress.log`,
+          },
+        ).catch(() => undefined);
       }
       await sleep(1000);
     }
@@ -483,8 +547,15 @@ function fakeIngressController(c: Ctx): () => Promise<void> {
 
 async function webReplicaSets(c: Ctx): Promise<{ name: string; image: string; replicas: number; ready: number }[]> {
   const r = await kubectl(c, ['-n', c.namespace, 'get', 'replicasets', '-o', 'json'], 'the ReplicaSets');
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const items = (JSON.parse(r.stdout).items as any[]).filter((rs) => (rs.metadata.ownerReferences ?? []).some((o: any) => o.kind === 'Deployment' && o.name === 'web' && o.controller));
+  type Owner = { kind: string; name: string; controller?: boolean };
+  type ReplicaSet = {
+    metadata: { name: string; ownerReferences?: Owner[] };
+    spec: { replicas?: number; template: { spec: { containers: { image: string }[] } } };
+    status: { readyReplicas?: number };
+  };
+  const items = (JSON.parse(r.stdout).items as ReplicaSet[]).filter((rs) =>
+    (rs.metadata.ownerReferences ?? []).some((o) => o.kind === 'Deployment' && o.name === 'web' && o.controller),
+  );
   return items.map((rs) => ({
     name: rs.metadata.name as string,
     image: (rs.spec.template.spec.containers as { image: string }[]).map((x) => x.image).join(','),
@@ -514,16 +585,23 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     config[`${PROJECT}:kubeconfig`] = c.kubeconfig;
     config[`${PROJECT}:context`] = `kit-${c.env}`;
     config[`${PROJECT}:image`] = image1;
-    assert(config[`${PROJECT}:namespace`] === undefined || config[`${PROJECT}:namespace`] === c.namespace, `Pulumi.${c.env}.yaml namespace differs from dist/${c.env}/`);
+    assert(
+      config[`${PROJECT}:namespace`] === undefined || config[`${PROJECT}:namespace`] === c.namespace,
+      `Pulumi.${c.env}.yaml namespace differs from dist/${c.env}/`,
+    );
     const hosts = config[`${PROJECT}:hosts`];
-    assert(hosts === undefined || JSON.stringify(hosts) === JSON.stringify(c.hosts), `Pulumi.${c.env}.yaml hosts ${JSON.stringify(hosts)} differ from dist/${c.env}/ ${JSON.stringify(c.hosts)}`);
+    assert(
+      hosts === undefined || JSON.stringify(hosts) === JSON.stringify(c.hosts),
+      `Pulumi.${c.env}.yaml hosts ${JSON.stringify(hosts)} differ from dist/${c.env}/ ${JSON.stringify(c.hosts)}`,
+    );
     fs.writeFileSync(path.join(project, `Pulumi.${c.env}.yaml`), `# Generated by e2e/run.ts from Pulumi.${c.env}.yaml\n${stringify({ config })}`);
 
     await pulumi(c, ['stack', 'init', c.env, '--secrets-provider', 'passphrase'], `pulumi stack init ${c.env}`);
     // The Secret values, as the README sets them: `pulumi config set --secret --path` (from stdin).
     secretKeys = (await secretCommands(c)).flatMap((s) => s.keys.map((key) => ({ secretName: s.secretName, key })));
     for (const t of c.tls) {
-      if (!secretKeys.some((k) => k.secretName === t.secretName)) secretKeys.push({ secretName: t.secretName, key: 'tls.crt' }, { secretName: t.secretName, key: 'tls.key' });
+      if (!secretKeys.some((k) => k.secretName === t.secretName))
+        secretKeys.push({ secretName: t.secretName, key: 'tls.crt' }, { secretName: t.secretName, key: 'tls.key' });
     }
     let cert: { crt: string; key: string } | undefined;
     for (const { secretName, key } of secretKeys) {
@@ -533,7 +611,12 @@ async function pulumiPhase(c: Ctx): Promise<void> {
         cert ??= await selfSignedCert(c, tls.hosts);
         value = fs.readFileSync(key === 'tls.crt' ? cert.crt : cert.key, 'utf8');
       }
-      await pulumi(c, ['config', 'set', '--secret', '--path', `${PROJECT}:${secretPath(secretName, key)}`, '--stack', c.env], `pulumi config set ${secretPath(secretName, key)}`, { input: value });
+      await pulumi(
+        c,
+        ['config', 'set', '--secret', '--path', `${PROJECT}:${secretPath(secretName, key)}`, '--stack', c.env],
+        `pulumi config set ${secretPath(secretName, key)}`,
+        { input: value },
+      );
     }
 
     const stop = fakeIngressController(c);
@@ -544,7 +627,10 @@ async function pulumiPhase(c: Ctx): Promise<void> {
       await stop();
     }
     const expected = c.objects.length + new Set(secretKeys.map((k) => k.secretName)).size + 3;
-    assert(r.resourceChanges.create === expected, `pulumi up created ${JSON.stringify(r.resourceChanges)}, expected ${expected} (dist objects + Secrets + provider, component, stack)`);
+    assert(
+      r.resourceChanges.create === expected,
+      `pulumi up created ${JSON.stringify(r.resourceChanges)}, expected ${expected} (dist objects + Secrets + provider, component, stack)`,
+    );
     assert(r.outputs?.imageDigest === image1, `stack output imageDigest is ${JSON.stringify(r.outputs?.imageDigest)}, expected ${image1}`);
     assert(r.outputs?.namespace === c.namespace, `stack output namespace is ${JSON.stringify(r.outputs?.namespace)}`);
 
@@ -552,13 +638,17 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     const refs = c.objects.filter((o) => o.kind !== 'Namespace').map(ref);
     const got = await kubectl(c, ['-n', c.namespace, 'get', ...refs, '-o', 'name'], `the objects of dist/${c.env}/`);
     assert(got.stdout.trim().split('\n').length === refs.length, `expected ${refs.length} objects, kubectl found:\n${got.stdout}`);
-    await kubectl(c, ['-n', c.namespace, 'wait', '--for=condition=Available', 'deployment', '--all', '--timeout=60s'], 'every Deployment to be Available', { timeoutSec: 80 });
+    await kubectl(c, ['-n', c.namespace, 'wait', '--for=condition=Available', 'deployment', '--all', '--timeout=60s'], 'every Deployment to be Available', {
+      timeoutSec: 80,
+    });
     await rolloutAll(c);
     await claimsBound(c);
     await hpasScaled(c);
     const rs = await webReplicaSets(c);
     assert(rs.length === 1 && rs[0].image === image1, `expected one ReplicaSet of web with ${image1}, got ${JSON.stringify(rs)}`);
-    say(`${c.env.padEnd(8)}   ${JSON.stringify(r.resourceChanges)}; ${refs.length + 1} dist objects present; Deployments Available; web runs ${image1.slice(-12)}`);
+    say(
+      `${c.env.padEnd(8)}   ${JSON.stringify(r.resourceChanges)}; ${refs.length + 1} dist objects present; Deployments Available; web runs ${image1.slice(-12)}`,
+    );
   });
 
   await step(c.env, '4 pulumi up --expect-no-changes', async () => {
@@ -585,8 +675,13 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     assert(fresh.length === 1 && fresh[0].image === image2, `expected one new ReplicaSet of web with ${image2}, got ${JSON.stringify(after)}`);
     assert(fresh[0].replicas > 0 && fresh[0].ready === fresh[0].replicas, `new ReplicaSet ${fresh[0].name} is not fully ready: ${JSON.stringify(fresh[0])}`);
     const old = after.filter((x) => x.name !== fresh[0].name);
-    assert(old.every((x) => x.replicas === 0), `old ReplicaSets are not scaled down: ${JSON.stringify(old)}`);
-    say(`${c.env.padEnd(8)}   ${JSON.stringify(r.resourceChanges)}; ReplicaSet ${before.map((b) => b.name).join(',')} -> ${fresh[0].name} (${fresh[0].ready}/${fresh[0].replicas} ready, runs ${image2.slice(-12)})`);
+    assert(
+      old.every((x) => x.replicas === 0),
+      `old ReplicaSets are not scaled down: ${JSON.stringify(old)}`,
+    );
+    say(
+      `${c.env.padEnd(8)}   ${JSON.stringify(r.resourceChanges)}; ReplicaSet ${before.map((b) => b.name).join(',')} -> ${fresh[0].name} (${fresh[0].ready}/${fresh[0].replicas} ready, runs ${image2.slice(-12)})`,
+    );
   });
 
   await step(c.env, '6 Pod Security rejects a privileged pod (Pulumi namespace)', async () => {
@@ -619,7 +714,9 @@ async function runEnv(env: Env, baseEnv: NodeJS.ProcessEnv): Promise<void> {
   const kubeconfig = await step(env, '0 cluster up', async () => {
     const state = await clusterState(env);
     if (state === 'up' || state === 'degraded') {
-      throw new E2EError(`a ${env} cluster is already running (kit/cluster.sh status: ${state}); the e2e starts and stops its own. Stop it with: npm run cluster -- down ${env}`);
+      throw new E2EError(
+        `a ${env} cluster is already running (kit/cluster.sh status: ${state}); the e2e starts and stops its own. Stop it with: npm run cluster -- down ${env}`,
+      );
     }
     return clusterUp(env);
   });
@@ -697,10 +794,16 @@ async function main(): Promise<void> {
     // the SDK's version only when that is the version it is a pre-release of.
     const sdk = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@pulumi/kubernetes/package.json'), 'utf8')) as { version: string }).version;
     const built = fs.readFileSync(path.join(bin, '.pulumi-kubernetes.version'), 'utf8').trim();
-    assert(built.split(/[-+]/)[0] === sdk, `@pulumi/kubernetes ${sdk} asks for plugin ${sdk}, but the kit built ${built}; pin @pulumi/kubernetes to ${built.split(/[-+]/)[0]}`);
+    assert(
+      built.split(/[-+]/)[0] === sdk,
+      `@pulumi/kubernetes ${sdk} asks for plugin ${sdk}, but the kit built ${built}; pin @pulumi/kubernetes to ${built.split(/[-+]/)[0]}`,
+    );
     const opt = { timeoutSec: 120, env: baseEnv, log: 'setup.log' };
     await run('pulumi', ['login', baseEnv.PULUMI_BACKEND_URL!], { what: 'pulumi login', ...opt });
-    await run('pulumi', ['plugin', 'install', 'resource', 'kubernetes', sdk, '--file', path.join(bin, 'pulumi-resource-kubernetes')], { what: 'pulumi plugin install', ...opt });
+    await run('pulumi', ['plugin', 'install', 'resource', 'kubernetes', sdk, '--file', path.join(bin, 'pulumi-resource-kubernetes')], {
+      what: 'pulumi plugin install',
+      ...opt,
+    });
     for (const line of await versions(baseEnv, bin)) say(`setup      ${line}`);
   });
 
@@ -727,7 +830,8 @@ function summary(ok: boolean): void {
   const envs = ['setup', ...ALL_ENVS].filter((e) => records.some((r) => r.env === e));
   console.log('\n== e2e summary');
   for (const env of envs) {
-    for (const r of records.filter((x) => x.env === env)) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${env.padEnd(8)} ${r.step.padEnd(62)} ${r.seconds.toFixed(1).padStart(6)}s`);
+    for (const r of records.filter((x) => x.env === env))
+      console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${env.padEnd(8)} ${r.step.padEnd(62)} ${r.seconds.toFixed(1).padStart(6)}s`);
     const sum = records.filter((x) => x.env === env).reduce((s, x) => s + x.seconds, 0);
     console.log(`       ${env.padEnd(8)} ${'total'.padEnd(62)} ${sum.toFixed(1).padStart(6)}s`);
   }

@@ -81,7 +81,12 @@ export class ConfigBundle extends Construct {
     this.name = props.name ?? id;
     this.mountPath = props.mountPath ?? '/app/config';
     assertValid(this.subject, 'name', this.name, checkDnsLabel(this.name, 57));
-    assertValid(this.subject, 'mountPath', this.mountPath, /^\/[^\0]*$/.test(String(this.mountPath)) && typeof this.mountPath === 'string' ? undefined : "must be an absolute path such as '/app/config'");
+    assertValid(
+      this.subject,
+      'mountPath',
+      this.mountPath,
+      /^\/[^\0]*$/.test(String(this.mountPath)) && typeof this.mountPath === 'string' ? undefined : "must be an absolute path such as '/app/config'",
+    );
     this.filesName = `${this.name}-files`;
     this.env.claimName(this.subject, 'name', 'ConfigMap', this.name);
 
@@ -90,7 +95,11 @@ export class ConfigBundle extends Construct {
       data: this.settingsData,
     });
 
-    for (const [prop, value] of [['settings', props.settings], ['secrets', props.secrets], ['files', props.files]] as const) {
+    for (const [prop, value] of [
+      ['settings', props.settings],
+      ['secrets', props.secrets],
+      ['files', props.files],
+    ] as const) {
       if (value !== undefined) assertValid(this.subject, prop, value, checkRecord(value));
     }
     for (const [key, value] of Object.entries(props.settings ?? {})) this.addSetting(key, value);

@@ -48,12 +48,7 @@ export class Environment extends Chart {
       if (c instanceof Environment) return c as Environment;
     }
     const who = subject ?? { kind: 'construct', path: scope.node.path };
-    return fail(
-      who,
-      'scope',
-      scope.node.path,
-      "must be inside an Environment (new Environment(app, 'dev', { profile: Profiles.dev }))",
-    );
+    return fail(who, 'scope', scope.node.path, "must be inside an Environment (new Environment(app, 'dev', { profile: Profiles.dev }))");
   }
 
   public readonly profile: EnvironmentProfile;

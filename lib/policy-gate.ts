@@ -74,7 +74,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: 'namespace-pss',
     group: 'pod-security',
     description: "every Namespace enforces Pod Security 'restricted'",
-    fix: "label the Namespace pod-security.kubernetes.io/enforce: restricted (an Environment does this)",
+    fix: 'label the Namespace pod-security.kubernetes.io/enforce: restricted (an Environment does this)',
   },
   {
     id: 'host-namespaces',
@@ -127,8 +127,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: 'volume-types',
     group: 'pod-security',
-    description:
-      'volumes are only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret',
+    description: 'volumes are only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret',
     fix: 'use one of the allowed volume types',
   },
   {
@@ -165,13 +164,12 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: 'ingress-backend',
     group: 'hygiene',
     description: 'every Ingress backend names a Service of the same namespace and one of its ports',
-    fix: "point backend.service.name at an existing Service and port.number/port.name at one of its ports",
+    fix: 'point backend.service.name at an existing Service and port.number/port.name at one of its ports',
   },
   {
     id: 'references',
     group: 'hygiene',
-    description:
-      'every ConfigMap, Secret, claim, volume and HPA target reference resolves (Secrets against the required Secrets)',
+    description: 'every ConfigMap, Secret, claim, volume and HPA target reference resolves (Secrets against the required Secrets)',
     fix: "create the referenced object, fix the name, or declare the Secret (Environment.requireSecret / the 'requiredSecrets' option)",
   },
   {
@@ -184,7 +182,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: 'prod-replicas',
     group: 'production',
     description: 'in production, a web workload runs at least two replicas (spec.replicas, or the minReplicas of its HPA)',
-    fix: "set replicas (or autoscaling.minReplicas) to 2 or more",
+    fix: 'set replicas (or autoscaling.minReplicas) to 2 or more',
   },
   {
     id: 'prod-pdb',
@@ -219,8 +217,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: 'secret-literal',
     group: 'secrets',
-    description:
-      'no literal value in an env var or ConfigMap key whose name says PASSWORD, SECRET, TOKEN or KEY, and no password in a URL',
+    description: 'no literal value in an env var or ConfigMap key whose name says PASSWORD, SECRET, TOKEN or KEY, and no password in a URL',
     fix: "read the value from a Secret (valueFrom.secretKeyRef; a ConfigBundle 'secrets' entry), or compose it from $(VAR) references",
   },
   {
@@ -342,9 +339,7 @@ export function formatViolations(violations: readonly PolicyViolation[], environ
 /** One line per waiver, as printed by synth on every run. */
 export function formatWaivers(waivers: readonly PolicyWaiver[], environment?: string): string[] {
   const where = environment ? `${environment}: ` : '';
-  return waivers.map(
-    (w) => `policy gate: ${where}waived [${w.rule}] for ${describeObject(w.object)} (${w.suppressed} suppressed): ${w.reason}`,
-  );
+  return waivers.map((w) => `policy gate: ${where}waived [${w.rule}] for ${describeObject(w.object)} (${w.suppressed} suppressed): ${w.reason}`);
 }
 
 /** Checks every object against every rule; never throws on malformed input. */
@@ -360,16 +355,7 @@ type Json = Record<string, unknown>;
 type Labels = Record<string, string>;
 
 const RULES = new Map<string, PolicyRule>(POLICY_RULES.map((r) => [r.id, r]));
-const ALLOWED_VOLUME_TYPES = new Set([
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'persistentVolumeClaim',
-  'projected',
-  'secret',
-]);
+const ALLOWED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 /** Kinds whose pods run to completion: probes do not apply. */
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
@@ -705,7 +691,11 @@ class Gate {
       case 'Namespace': {
         const labels = labelsOf(rec(obj.metadata).labels);
         if (labels['pod-security.kubernetes.io/enforce'] !== 'restricted') {
-          this.add('namespace-pss', ref, `does not enforce Pod Security 'restricted' (label pod-security.kubernetes.io/enforce is ${show(labels['pod-security.kubernetes.io/enforce'] ?? 'missing')})`);
+          this.add(
+            'namespace-pss',
+            ref,
+            `does not enforce Pod Security 'restricted' (label pod-security.kubernetes.io/enforce is ${show(labels['pod-security.kubernetes.io/enforce'] ?? 'missing')})`,
+          );
         }
         break;
       }
@@ -838,7 +828,8 @@ class Gate {
       const sc = rec(c.securityContext);
       this.checkContainerSecurity(ref, cname, sc, podSc);
       for (const p of records(c.ports)) {
-        if (typeof p.hostPort === 'number' && p.hostPort !== 0) this.add('host-ports', ref, `${cname} binds port ${show(p.containerPort)} to host port ${p.hostPort}`);
+        if (typeof p.hostPort === 'number' && p.hostPort !== 0)
+          this.add('host-ports', ref, `${cname} binds port ${show(p.containerPort)} to host port ${p.hostPort}`);
       }
       this.checkContainerResources(ref, cname, c);
       this.checkImage(ref, cname, c.image);
@@ -964,8 +955,7 @@ class Gate {
         const h = p[handler];
         if (!isRecord(h)) continue;
         const port = h.port;
-        const exists =
-          typeof port === 'string' ? ports.some((cp) => cp.name === port) : ports.some((cp) => cp.containerPort === port);
+        const exists = typeof port === 'string' ? ports.some((cp) => cp.name === port) : ports.some((cp) => cp.containerPort === port);
         if (!exists) this.add('probes', ref, `${cname} ${probe} probes port ${show(port)}, which the container does not declare`);
       }
     }
@@ -984,7 +974,8 @@ class Gate {
         }
       }
       const cmk = rec(valueFrom.configMapKeyRef);
-      if (valueFrom.configMapKeyRef !== undefined && cmk.optional !== true) this.checkConfigMapRef(ref, `${cname} env ${name}`, str(cmk.name), str(cmk.key) ?? '');
+      if (valueFrom.configMapKeyRef !== undefined && cmk.optional !== true)
+        this.checkConfigMapRef(ref, `${cname} env ${name}`, str(cmk.name), str(cmk.key) ?? '');
       const sk = rec(valueFrom.secretKeyRef);
       if (valueFrom.secretKeyRef !== undefined && sk.optional !== true) this.checkSecretRef(ref, `${cname} env ${name}`, str(sk.name), str(sk.key) ?? '');
     }

@@ -3,14 +3,7 @@ import { Construct } from 'constructs';
 import { ClientWorkload, Connectable } from './connection';
 import { Environment } from './environment';
 import { ResourceSpec, validateResources } from './environment-profile';
-import {
-  containerSecurityContext,
-  objectMeta,
-  podSecurityContext,
-  resourceRequirements,
-  scratchVolume,
-  workloadLabels,
-} from './private/meta';
+import { containerSecurityContext, objectMeta, podSecurityContext, resourceRequirements, scratchVolume, workloadLabels } from './private/meta';
 import { lintWaivers, workloadLintChecks } from './private/lint';
 import { ServerNetworkPolicy, execProbe, tcpProbe } from './private/server';
 import {
@@ -126,7 +119,14 @@ export class PostgresDb extends Construct implements Connectable {
 
     assertValid(subject, 'image', this.image, checkImage(this.image));
     if (env.profile.production) assertValid(subject, 'image', this.image, checkPinnedImage(this.image));
-    assertValid(subject, 'database', this.database, /^[a-z_][a-z0-9_]{0,62}$/.test(String(this.database)) && typeof this.database === 'string' ? undefined : 'must be a lowercase SQL identifier (letters, digits and _, at most 63 characters)');
+    assertValid(
+      subject,
+      'database',
+      this.database,
+      /^[a-z_][a-z0-9_]{0,62}$/.test(String(this.database)) && typeof this.database === 'string'
+        ? undefined
+        : 'must be a lowercase SQL identifier (letters, digits and _, at most 63 characters)',
+    );
     assertValid(subject, 'storage', this.storage, checkQuantity(this.storage));
     if (quantityValue(this.storage) <= 0) fail(subject, 'storage', this.storage, 'must be larger than zero');
     if (this.storageClassName !== undefined) assertValid(subject, 'storageClassName', this.storageClassName, checkDnsSubdomain(this.storageClassName));

@@ -4,14 +4,7 @@ import { ClientWorkload, Connectable } from './connection';
 import { SecretKeyReference } from './config-bundle';
 import { Environment } from './environment';
 import { ResourceSpec, validateResources } from './environment-profile';
-import {
-  containerSecurityContext,
-  objectMeta,
-  podSecurityContext,
-  resourceRequirements,
-  scratchVolume,
-  workloadLabels,
-} from './private/meta';
+import { containerSecurityContext, objectMeta, podSecurityContext, resourceRequirements, scratchVolume, workloadLabels } from './private/meta';
 import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
 import { ServerNetworkPolicy, execProbe, tcpProbe } from './private/server';
 import {
@@ -33,14 +26,7 @@ import {
 
 /** Eviction policies accepted by `--maxmemory-policy`. */
 export type RedisEvictionPolicy =
-  | 'noeviction'
-  | 'allkeys-lru'
-  | 'allkeys-lfu'
-  | 'allkeys-random'
-  | 'volatile-lru'
-  | 'volatile-lfu'
-  | 'volatile-random'
-  | 'volatile-ttl';
+  'noeviction' | 'allkeys-lru' | 'allkeys-lfu' | 'allkeys-random' | 'volatile-lru' | 'volatile-lfu' | 'volatile-random' | 'volatile-ttl';
 
 const EVICTION_POLICIES: readonly RedisEvictionPolicy[] = [
   'noeviction',
@@ -150,7 +136,14 @@ export class RedisCache extends Construct implements Connectable {
     assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
     assertValid(subject, 'image', this.image, checkImage(this.image));
     if (env.profile.production) assertValid(subject, 'image', this.image, checkPinnedImage(this.image));
-    assertValid(subject, 'maxmemory', this.maxmemory, typeof this.maxmemory === 'string' && /^[1-9][0-9]*(b|kb|mb|gb|k|m|g)?$/i.test(this.maxmemory) ? undefined : "must be a Redis memory size such as '256mb' or '1gb'");
+    assertValid(
+      subject,
+      'maxmemory',
+      this.maxmemory,
+      typeof this.maxmemory === 'string' && /^[1-9][0-9]*(b|kb|mb|gb|k|m|g)?$/i.test(this.maxmemory)
+        ? undefined
+        : "must be a Redis memory size such as '256mb' or '1gb'",
+    );
     assertValid(subject, 'maxmemoryPolicy', this.maxmemoryPolicy, checkOneOf(this.maxmemoryPolicy, EVICTION_POLICIES));
     assertValid(subject, 'persistence', this.persistence, checkBoolean(this.persistence));
     assertValid(subject, 'storage', this.storage, checkQuantity(this.storage));
@@ -159,7 +152,12 @@ export class RedisCache extends Construct implements Connectable {
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
     validateResources(subject, 'resources', this.resources);
     if (redisBytes(this.maxmemory) >= quantityValue(this.resources.memoryLimit)) {
-      fail(subject, 'maxmemory', this.maxmemory, `must be below the container memory limit (${this.resources.memoryLimit}), or Redis is OOM-killed before it evicts`);
+      fail(
+        subject,
+        'maxmemory',
+        this.maxmemory,
+        `must be below the container memory limit (${this.resources.memoryLimit}), or Redis is OOM-killed before it evicts`,
+      );
     }
     if (this.passwordSecret !== undefined) {
       assertValid(subject, 'passwordSecret', this.passwordSecret, checkRecord(this.passwordSecret));
@@ -266,9 +264,7 @@ export class RedisCache extends Construct implements Connectable {
 
   /** The `redis://` URL clients use; the password, if any, is a `$(REDIS_PASSWORD)` reference. */
   public get url(): string {
-    return this.passwordSecret
-      ? `redis://:$(REDIS_PASSWORD)@${this.host}:${this.port}`
-      : `redis://${this.host}:${this.port}`;
+    return this.passwordSecret ? `redis://:$(REDIS_PASSWORD)@${this.host}:${this.port}` : `redis://${this.host}:${this.port}`;
   }
 
   /** REDIS_HOST, REDIS_PORT, REDIS_PASSWORD (when a password is set) and REDIS_URL. */

@@ -5,14 +5,7 @@ import { ConfigBundle } from './config-bundle';
 import { Connectable } from './connection';
 import { Environment } from './environment';
 import { AutoscalingSpec, ResourceSpec, validateAutoscaling, validateResources } from './environment-profile';
-import {
-  containerSecurityContext,
-  objectMeta,
-  podSecurityContext,
-  resourceRequirements,
-  scratchVolume,
-  workloadLabels,
-} from './private/meta';
+import { containerSecurityContext, objectMeta, podSecurityContext, resourceRequirements, scratchVolume, workloadLabels } from './private/meta';
 import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
 import {
   Subject,
@@ -281,7 +274,12 @@ export class WebApp extends Construct {
     const maxReplicas = autoscaling ? autoscaling.maxReplicas : this.replicas!;
     if (profile.production) {
       const least = autoscaling ? autoscaling.minReplicas : this.replicas!;
-      assertValid(subject, autoscaling ? 'autoscaling.minReplicas' : 'replicas', least, least >= 2 ? undefined : 'must be at least 2 in a production environment');
+      assertValid(
+        subject,
+        autoscaling ? 'autoscaling.minReplicas' : 'replicas',
+        least,
+        least >= 2 ? undefined : 'must be at least 2 in a production environment',
+      );
       assertValid(subject, 'podDisruptionBudget', podDisruptionBudget, podDisruptionBudget ? undefined : 'must be true in a production environment');
       assertValid(subject, 'topologySpread', topologySpread, topologySpread ? undefined : 'must be true in a production environment');
     }
@@ -312,7 +310,12 @@ export class WebApp extends Construct {
     if (topologySpread) {
       spread.push({ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...selector } } });
       if (zoneSpread) {
-        spread.push({ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...selector } } });
+        spread.push({
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: { ...selector } },
+        });
       }
     }
 
@@ -408,7 +411,14 @@ export class WebApp extends Construct {
       }
       assertValid(subject, 'ingress.annotations', annotations, checkRecord(annotations));
       for (const [k, v] of Object.entries(annotations)) {
-        assertValid(subject, 'ingress.annotations', k, /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) ? checkObjectKey(k) : 'must have keys of the form [prefix/]name');
+        assertValid(
+          subject,
+          'ingress.annotations',
+          k,
+          /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)
+            ? checkObjectKey(k)
+            : 'must have keys of the form [prefix/]name',
+        );
         assertValid(subject, `ingress.annotations.${k}`, v, checkString(v));
       }
       env.claimName(subject, 'name', 'Ingress', this.name);
@@ -449,9 +459,7 @@ export class WebApp extends Construct {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
           minReplicas: autoscaling.minReplicas,
           maxReplicas: autoscaling.maxReplicas,
-          metrics: [
-            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuPercent } } },
-          ],
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuPercent } } }],
         },
       });
     }

@@ -77,8 +77,8 @@ const KINDS: Readonly<Record<string, Factory>> = {
 /** The kinds the bridge deploys, as `apiVersion/kind`. */
 export const SUPPORTED_KINDS: readonly string[] = Object.keys(KINDS);
 
-/** Kinds whose objects run pods, and so come after the ConfigMaps, Secrets and claims they use. */
-const REFERENCED_KINDS = ['ConfigMap', 'Secret', 'PersistentVolumeClaim', 'ServiceAccount'] as const;
+/** Kinds that pod specs reference, which come before the workloads that use them. */
+type ReferencedKind = 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount';
 
 /** Identity of an object: kind, namespace and name. */
 export function objectKey(m: { kind: string; metadata: { name: string; namespace?: string } }): string {
@@ -91,9 +91,7 @@ export function objectKey(m: { kind: string; metadata: { name: string; namespace
  */
 export function chartObjects(chart: Chart): ChartObject[] {
   const manifests = chart.toJson() as KubeManifest[]; // resolves dependencies and runs validations, as synth does
-  const apiObjects = new DependencyGraph(chart.node)
-    .topology()
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
+  const apiObjects = new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
   const keyOf = (o: ApiObject) => objectKey({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } });
   const dependencies = new Map<string, string[]>();
   for (const o of apiObjects) {
@@ -144,7 +142,9 @@ export function planObjects(objects: readonly ChartObject[]): PlannedObject[] {
     const where = typeof m?.metadata?.name === 'string' ? objectKey(m) : JSON.stringify(m?.metadata ?? m).slice(0, 80);
     if (typeof m?.metadata?.name !== 'string' || m.metadata.name.length === 0) throw new Error(`bridge: object ${where} has no metadata.name`);
     if (!(`${m.apiVersion}/${m.kind}` in KINDS)) {
-      throw new Error(`bridge: ${where} has apiVersion/kind '${m.apiVersion}/${m.kind}', which the bridge does not deploy; supported: ${SUPPORTED_KINDS.join(', ')}`);
+      throw new Error(
+        `bridge: ${where} has apiVersion/kind '${m.apiVersion}/${m.kind}', which the bridge does not deploy; supported: ${SUPPORTED_KINDS.join(', ')}`,
+      );
     }
     if (byKey.has(objectKey(m))) throw new Error(`bridge: ${objectKey(m)} is defined twice; kind, namespace and name must identify one object`);
     byKey.set(objectKey(m), o);
@@ -231,7 +231,10 @@ export class ChartResources extends pulumi.ComponentResource {
     const resources = new Map<string, pulumi.CustomResource>();
     for (const p of this.plan) {
       const factory = KINDS[`${p.manifest.apiVersion}/${p.manifest.kind}`];
-      resources.set(p.key, factory(p.resourceName, p.manifest, { parent: this, provider: args.provider, dependsOn: p.dependsOn.map((d) => resources.get(d)!) }));
+      resources.set(
+        p.key,
+        factory(p.resourceName, p.manifest, { parent: this, provider: args.provider, dependsOn: p.dependsOn.map((d) => resources.get(d)!) }),
+      );
     }
     this.resources = resources;
     this.registerOutputs({ objects: this.plan.map((p) => p.key) });
@@ -255,7 +258,11 @@ function list(o: unknown): Json[] {
 /** The pod spec of a workload (or Pod), if the object has one. */
 function podSpecOf(m: KubeManifest): Json | undefined {
   const spec =
-    m.kind === 'Pod' ? field(m, 'spec') : m.kind === 'CronJob' ? field(m, 'spec', 'jobTemplate', 'spec', 'template', 'spec') : field(m, 'spec', 'template', 'spec');
+    m.kind === 'Pod'
+      ? field(m, 'spec')
+      : m.kind === 'CronJob'
+        ? field(m, 'spec', 'jobTemplate', 'spec', 'template', 'spec')
+        : field(m, 'spec', 'template', 'spec');
   return typeof spec === 'object' && spec !== null ? (spec as Json) : undefined;
 }
 
@@ -264,7 +271,7 @@ function podReferences(m: KubeManifest): string[] {
   const pod = podSpecOf(m);
   const ns = m.metadata.namespace;
   if (!pod || !ns) return [];
-  const refs: [(typeof REFERENCED_KINDS)[number], unknown][] = [];
+  const refs: [ReferencedKind, unknown][] = [];
   for (const c of [...list(pod.containers), ...list(pod.initContainers)]) {
     for (const e of list(c.env)) {
       refs.push(['ConfigMap', field(e, 'valueFrom', 'configMapKeyRef', 'name')], ['Secret', field(e, 'valueFrom', 'secretKeyRef', 'name')]);
@@ -272,7 +279,11 @@ function podReferences(m: KubeManifest): string[] {
     for (const e of list(c.envFrom)) refs.push(['ConfigMap', field(e, 'configMapRef', 'name')], ['Secret', field(e, 'secretRef', 'name')]);
   }
   for (const v of list(pod.volumes)) {
-    refs.push(['ConfigMap', field(v, 'configMap', 'name')], ['Secret', field(v, 'secret', 'secretName')], ['PersistentVolumeClaim', field(v, 'persistentVolumeClaim', 'claimName')]);
+    refs.push(
+      ['ConfigMap', field(v, 'configMap', 'name')],
+      ['Secret', field(v, 'secret', 'secretName')],
+      ['PersistentVolumeClaim', field(v, 'persistentVolumeClaim', 'claimName')],
+    );
     for (const s of list(field(v, 'projected', 'sources'))) refs.push(['ConfigMap', field(s, 'configMap', 'name')], ['Secret', field(s, 'secret', 'name')]);
   }
   for (const s of list(pod.imagePullSecrets)) refs.push(['Secret', s.name]);

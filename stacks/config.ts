@@ -62,8 +62,7 @@ export interface BuildConfig {
 
 /** Where the web image comes from: built by the stack, or prebuilt and pinned by digest. */
 export type ImageSource =
-  | { readonly kind: 'build'; readonly registry: RegistryConfig; readonly build: BuildConfig }
-  | { readonly kind: 'prebuilt'; readonly reference: string };
+  { readonly kind: 'build'; readonly registry: RegistryConfig; readonly build: BuildConfig } | { readonly kind: 'prebuilt'; readonly reference: string };
 
 /** The validated configuration of one stack. */
 export interface StackConfig {
@@ -159,7 +158,11 @@ export function readSecretValues(source: ConfigSource, required: readonly Requir
   if (raw === undefined) {
     if (wanted.length === 0) return {};
     const first = wanted[0];
-    throw c.error(secretPath(first.secretName, first.key), `is missing; the Secret '${first.secretName}' (key '${first.key}') is read by '${first.requiredBy}'`, wanted.map((m) => fixFor(m.secretName, m.key)));
+    throw c.error(
+      secretPath(first.secretName, first.key),
+      `is missing; the Secret '${first.secretName}' (key '${first.key}') is read by '${first.requiredBy}'`,
+      wanted.map((m) => fixFor(m.secretName, m.key)),
+    );
   }
   if (!source.secretKeys.has(key)) {
     throw c.error('secrets', 'must be set with --secret, so that it is encrypted in the stack file and the state; it is stored in plain text now', [
@@ -168,7 +171,10 @@ export function readSecretValues(source: ConfigSource, required: readonly Requir
     ]);
   }
   const parsed = c.json('secrets', '<value>', { secret: true, pathKey: 'secrets.<secret-name>.<key>' });
-  if (!isRecord(parsed)) throw c.error('secrets', `must be an object of Secret name -> key -> value, got ${kindOf(parsed)}`, [c.command('secrets.<secret-name>.<key>', '<value>', { secret: true })]);
+  if (!isRecord(parsed))
+    throw c.error('secrets', `must be an object of Secret name -> key -> value, got ${kindOf(parsed)}`, [
+      c.command('secrets.<secret-name>.<key>', '<value>', { secret: true }),
+    ]);
 
   const referenced = new Map(required.map((r) => [r.secretName, r]));
   const known = required.flatMap((r) => r.keys.map((k) => secretPath(r.secretName, k).slice('secrets.'.length))).join(', ');
@@ -190,12 +196,18 @@ export function readSecretValues(source: ConfigSource, required: readonly Requir
   const missing = wanted.filter((m) => (parsed[m.secretName] as Record<string, unknown> | undefined)?.[m.key] === undefined);
   if (missing.length > 0) {
     const first = missing[0];
-    throw c.error(secretPath(first.secretName, first.key), `is missing; the Secret '${first.secretName}' (key '${first.key}') is read by '${first.requiredBy}'`, missing.map((m) => fixFor(m.secretName, m.key)));
+    throw c.error(
+      secretPath(first.secretName, first.key),
+      `is missing; the Secret '${first.secretName}' (key '${first.key}') is read by '${first.requiredBy}'`,
+      missing.map((m) => fixFor(m.secretName, m.key)),
+    );
   }
   for (const m of wanted) {
     const value = (parsed[m.secretName] as Record<string, unknown>)[m.key];
     if (typeof value !== 'string' || value.length === 0) {
-      throw c.error(secretPath(m.secretName, m.key), `must be a non-empty string, got ${typeof value === 'string' ? 'an empty string' : kindOf(value)}`, [fixFor(m.secretName, m.key)]);
+      throw c.error(secretPath(m.secretName, m.key), `must be a non-empty string, got ${typeof value === 'string' ? 'an empty string' : kindOf(value)}`, [
+        fixFor(m.secretName, m.key),
+      ]);
     }
     (out[m.secretName] ??= {})[m.key] = value;
   }
@@ -218,7 +230,9 @@ function readEnvironment(c: Reader): EnvironmentName {
   const value = c.string('environment', { optional: true, example: '<environment>' });
   if (value === undefined) {
     if ((ENVIRONMENT_NAMES as string[]).includes(c.stack)) return c.stack as EnvironmentName;
-    throw c.error('environment', `is missing; the stack name '${c.stack}' is not an environment, so it must name ${allowed}`, [c.command('environment', ENVIRONMENT_NAMES[0])]);
+    throw c.error('environment', `is missing; the stack name '${c.stack}' is not an environment, so it must name ${allowed}`, [
+      c.command('environment', ENVIRONMENT_NAMES[0]),
+    ]);
   }
   if (!(ENVIRONMENT_NAMES as string[]).includes(value)) throw c.invalid('environment', `must be ${allowed}`, value, ENVIRONMENT_NAMES[0]);
   return value as EnvironmentName;
@@ -244,10 +258,11 @@ function readCluster(c: Reader): ClusterConfig {
     }
   }
   if (context === undefined && kubeconfig === undefined) {
-    throw c.error('context', `is missing; name the stack's cluster with a kube context (or with '${c.key('kubeconfig')}'), so that a deploy never goes to whatever cluster kubectl points at`, [
-      c.command('context', '<kube-context>'),
-      c.command('kubeconfig', '<path-to-kubeconfig>'),
-    ]);
+    throw c.error(
+      'context',
+      `is missing; name the stack's cluster with a kube context (or with '${c.key('kubeconfig')}'), so that a deploy never goes to whatever cluster kubectl points at`,
+      [c.command('context', '<kube-context>'), c.command('kubeconfig', '<path-to-kubeconfig>')],
+    );
   }
   return { context, kubeconfig };
 }
@@ -276,7 +291,12 @@ function readImage(c: Reader, profile: EnvironmentProfile): ImageSource {
     }
     const problem = checkImage(image) ?? (/@sha256:[a-f0-9]{64}$/.test(image) ? undefined : 'must be pinned by digest');
     if (problem) {
-      throw c.invalid('image', `must be a prebuilt image pinned by digest, such as 'registry.example.com/team/web@sha256:<64 hex digits>', so that what runs is exactly what was tested`, image, '<registry/app@sha256:digest>');
+      throw c.invalid(
+        'image',
+        `must be a prebuilt image pinned by digest, such as 'registry.example.com/team/web@sha256:<64 hex digits>', so that what runs is exactly what was tested`,
+        image,
+        '<registry/app@sha256:digest>',
+      );
     }
     return { kind: 'prebuilt', reference: image };
   }
@@ -284,7 +304,8 @@ function readImage(c: Reader, profile: EnvironmentProfile): ImageSource {
 }
 
 // host[:port] followed by lowercase path components; no scheme, tag, digest or trailing slash.
-const REGISTRY = /^(localhost|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+|[a-z0-9]([-a-z0-9]*[a-z0-9])?(?=:))(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const REGISTRY =
+  /^(localhost|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+|[a-z0-9]([-a-z0-9]*[a-z0-9])?(?=:))(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 function readRegistry(c: Reader): RegistryConfig {
   const example = 'registry.example.com/three-tier';
@@ -299,10 +320,14 @@ function readRegistry(c: Reader): RegistryConfig {
   const username = c.value('registryUsername');
   const password = c.value('registryPassword');
   if (username !== undefined && password === undefined) {
-    throw c.error('registryPassword', `is missing; '${c.key('registryUsername')}' is set, so the registry needs a password or token`, [c.command('registryPassword', '<password-or-token>', { secret: true })]);
+    throw c.error('registryPassword', `is missing; '${c.key('registryUsername')}' is set, so the registry needs a password or token`, [
+      c.command('registryPassword', '<password-or-token>', { secret: true }),
+    ]);
   }
   if (password !== undefined && username === undefined) {
-    throw c.error('registryUsername', `is missing; '${c.key('registryPassword')}' is set, so the registry needs a user name`, [c.command('registryUsername', '<user>')]);
+    throw c.error('registryUsername', `is missing; '${c.key('registryPassword')}' is set, so the registry needs a user name`, [
+      c.command('registryUsername', '<user>'),
+    ]);
   }
   if (password !== undefined && !password.secret) {
     throw c.error('registryPassword', 'must be set with --secret, so that it is encrypted in the stack file and the state; it is stored in plain text now', [
@@ -322,10 +347,15 @@ function readBuild(c: Reader, profile: EnvironmentProfile): BuildConfig {
   ]);
   if (!c.has('build')) throw missingTag;
   const build = c.json('build', '<version-or-git-sha>', { pathKey: 'build.tag' });
-  if (!isRecord(build)) throw c.error('build', `must be an object with 'tag' and optional 'context', 'dockerfile', 'platform', got ${formatValue(build)}`, [c.command('build.tag', '<version-or-git-sha>')]);
+  if (!isRecord(build))
+    throw c.error('build', `must be an object with 'tag' and optional 'context', 'dockerfile', 'platform', got ${formatValue(build)}`, [
+      c.command('build.tag', '<version-or-git-sha>'),
+    ]);
   for (const field of Object.keys(build)) {
     if (!['context', 'dockerfile', 'platform', 'tag'].includes(field)) {
-      throw c.error(`build.${field}`, "is not a build setting; the settings are 'context', 'dockerfile', 'platform' and 'tag'", [`pulumi config rm --path ${c.key(`build.${field}`)} --stack ${c.stack}`]);
+      throw c.error(`build.${field}`, "is not a build setting; the settings are 'context', 'dockerfile', 'platform' and 'tag'", [
+        `pulumi config rm --path ${c.key(`build.${field}`)} --stack ${c.stack}`,
+      ]);
     }
   }
   const text = (field: 'context' | 'dockerfile' | 'platform' | 'tag', fallback: string | undefined, rule: (v: string) => string | undefined): string => {
@@ -336,13 +366,17 @@ function readBuild(c: Reader, profile: EnvironmentProfile): BuildConfig {
     if (problem) throw c.invalid(`build.${field}`, problem, v, `<${field}>`);
     return value as string;
   };
-  const relative = (v: string) => (v.startsWith('/') || v.startsWith('~') ? 'must be a path relative to the project root, so that the state is the same on every machine' : undefined);
+  const relative = (v: string) =>
+    v.startsWith('/') || v.startsWith('~') ? 'must be a path relative to the project root, so that the state is the same on every machine' : undefined;
   const context = text('context', BUILD_DEFAULTS.context, relative);
   const dockerfile = text('dockerfile', build.context === undefined ? BUILD_DEFAULTS.dockerfile : `${context}/Dockerfile`, relative);
-  const platform = text('platform', BUILD_DEFAULTS.platform, (v) => (PLATFORM.test(v) ? undefined : "must be an OS/architecture such as 'linux/amd64' or 'linux/arm64'"));
+  const platform = text('platform', BUILD_DEFAULTS.platform, (v) =>
+    PLATFORM.test(v) ? undefined : "must be an OS/architecture such as 'linux/amd64' or 'linux/arm64'",
+  );
   const tag = text('tag', undefined, (v) => {
     if (!TAG.test(v)) return "must be an image tag (letters, digits, '_', '.' and '-', at most 128 characters)";
-    if (v === 'latest' && profile.production) return `must not be 'latest' in a production environment ('${profile.name}'); tag builds with a version or a git SHA`;
+    if (v === 'latest' && profile.production)
+      return `must not be 'latest' in a production environment ('${profile.name}'); tag builds with a version or a git SHA`;
     return undefined;
   });
   return { context, dockerfile, platform, tag };
@@ -355,7 +389,10 @@ function readProfileOverrides(c: Reader, base: EnvironmentProfile): ProfileOverr
   const out: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(raw)) {
     if (!(PROFILE_OVERRIDE_FIELDS as readonly string[]).includes(field)) {
-      const why = field === 'namespace' ? `the namespace is set with '${c.key('namespace')}'` : `the fields are ${PROFILE_OVERRIDE_FIELDS.map((f) => `'${f}'`).join(', ')}`;
+      const why =
+        field === 'namespace'
+          ? `the namespace is set with '${c.key('namespace')}'`
+          : `the fields are ${PROFILE_OVERRIDE_FIELDS.map((f) => `'${f}'`).join(', ')}`;
       throw c.error(`profile.${field}`, `is not a profile override; ${why}`, [`pulumi config rm --path ${c.key(`profile.${field}`)} --stack ${c.stack}`]);
     }
     out[field] = coerceOverride(field, value);
@@ -405,7 +442,9 @@ class Reader {
   /** The `pulumi config set` command for a key or property path. */
   public command(path: string, example: string, opts: { secret?: boolean } = {}): string {
     const nested = /[.[]/.test(path);
-    return ['pulumi config set', opts.secret ? '--secret' : '', nested ? '--path' : '', this.quotedKey(path), example, `--stack ${this.stack}`].filter(Boolean).join(' ');
+    return ['pulumi config set', opts.secret ? '--secret' : '', nested ? '--path' : '', this.quotedKey(path), example, `--stack ${this.stack}`]
+      .filter(Boolean)
+      .join(' ');
   }
 
   /** The key, in single quotes when the shell would otherwise read part of it. */
@@ -428,7 +467,9 @@ class Reader {
       if (!full.startsWith(prefix)) continue;
       const name = full.slice(prefix.length);
       if (!(CONFIG_KEYS as readonly string[]).includes(name)) {
-        throw this.error(name, `is not a setting of this program; the settings are ${CONFIG_KEYS.map((k) => `'${k}'`).join(', ')}`, [`pulumi config rm ${full} --stack ${this.stack}`]);
+        throw this.error(name, `is not a setting of this program; the settings are ${CONFIG_KEYS.map((k) => `'${k}'`).join(', ')}`, [
+          `pulumi config rm ${full} --stack ${this.stack}`,
+        ]);
       }
     }
   }

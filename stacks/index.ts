@@ -83,7 +83,8 @@ function configSource(): ConfigSource {
   // `isConfigSecret` is exported by the runtime but not declared in its types (3.248.0, pinned);
   // fail loudly rather than treat every value as plain text if an upgrade removes it.
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
-  if (typeof runtime.isConfigSecret !== 'function') throw new pulumi.RunError('@pulumi/pulumi no longer exposes runtime.isConfigSecret; stacks/index.ts needs updating');
+  if (typeof runtime.isConfigSecret !== 'function')
+    throw new pulumi.RunError('@pulumi/pulumi no longer exposes runtime.isConfigSecret; stacks/index.ts needs updating');
   const values = pulumi.runtime.allConfig();
   return {
     project: pulumi.getProject(),

@@ -226,7 +226,17 @@ describe('dist/', () => {
     const kinds = new Set(all.map((o) => o.kind));
 
     // THEN
-    for (const kind of ['Namespace', 'Deployment', 'StatefulSet', 'Service', 'Ingress', 'ConfigMap', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']) {
+    for (const kind of [
+      'Namespace',
+      'Deployment',
+      'StatefulSet',
+      'Service',
+      'Ingress',
+      'ConfigMap',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
+      'HorizontalPodAutoscaler',
+    ]) {
       expect([kind, kinds.has(kind)]).toStrictEqual([kind, true]);
     }
     const claims = ofKind(all, 'StatefulSet').flatMap((s) => s.spec.volumeClaimTemplates ?? []);

@@ -1,5 +1,6 @@
 // The benchmark compares like with like: "ours" (bench/units.ts), "baseline" (bench/baseline.ts,
 // hand-written cdk8s) and "floor" (bench/floor.ts, YAML only) must describe the same objects.
+import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { buildBaseline } from '../bench/baseline';
@@ -77,8 +78,9 @@ describe('benchmark equivalence', () => {
     // GIVEN the final objects of three units
     const docs = objectsOurs(buildOurs(N));
     // THEN the floor loads the version of yaml that cdk8s depends on (and bundles)
-    const cdk8sPackage = require('cdk8s/package.json') as { dependencies: Record<string, string> };
-    const floorYaml = require(path.join(path.dirname(cdk8sYamlPath()), '..', 'package.json')) as { name: string; version: string };
+    const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+    const cdk8sPackage = readJson(require.resolve('cdk8s/package.json')) as { dependencies: Record<string, string> };
+    const floorYaml = readJson(path.join(path.dirname(cdk8sYamlPath()), '..', 'package.json')) as { name: string; version: string };
     expect(floorYaml).toMatchObject({ name: 'yaml', version: cdk8sPackage.dependencies.yaml });
     // AND its output is cdk8s's Yaml.stringify output
     expect(floorStringify(docs)).toBe(Yaml.stringify(...docs));

@@ -73,9 +73,7 @@ describe('ConfigBundle', () => {
       },
     ]);
     expect(bundle.hasFiles).toBe(true);
-    expect(bundle.secretEnv()).toStrictEqual([
-      { name: 'SESSION_SECRET', valueFrom: { secretKeyRef: { name: 'web-secrets', key: 'session-secret' } } },
-    ]);
+    expect(bundle.secretEnv()).toStrictEqual([{ name: 'SESSION_SECRET', valueFrom: { secretKeyRef: { name: 'web-secrets', key: 'session-secret' } } }]);
     expect(env.requiredSecrets).toStrictEqual([{ secretName: 'web-secrets', keys: ['session-secret'], requiredBy: 'dev/app-config' }]);
   });
 
@@ -345,10 +343,7 @@ describe('ConfigBundle validation', () => {
       () => new ConfigBundle(env, 'd', { files: { f: null as unknown as string } }),
       "config-bundle 'dev/d': 'files.f' must be a string, got null",
     );
-    expectValidationError(
-      () => new ConfigBundle(env, 'e', 'x' as unknown as ConfigBundleProps),
-      "config-bundle 'dev/e': 'props' must be an object, got \"x\"",
-    );
+    expectValidationError(() => new ConfigBundle(env, 'e', 'x' as unknown as ConfigBundleProps), "config-bundle 'dev/e': 'props' must be an object, got \"x\"");
   });
 
   test('fails when two bundles claim the same ConfigMap name', () => {

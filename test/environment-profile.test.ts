@@ -78,7 +78,12 @@ describe('defineProfile', () => {
   });
 
   test('fails on zero, negative, fractional or string replicas', () => {
-    for (const [replicas, shown] of [[0, '0'], [-1, '-1'], [1.5, '1.5'], ['3', '"3"']] as const) {
+    for (const [replicas, shown] of [
+      [0, '0'],
+      [-1, '-1'],
+      [1.5, '1.5'],
+      ['3', '"3"'],
+    ] as const) {
       expectValidationError(
         () => defineProfile(Profiles.dev, { replicas: replicas as number }),
         `environment-profile 'dev': 'replicas' must be an integer >= 1, got ${shown}`,
@@ -109,10 +114,7 @@ describe('defineProfile', () => {
       () => defineProfile(Profiles.dev, { production: 'yes' as unknown as boolean }),
       "environment-profile 'dev': 'production' must be true or false, got \"yes\"",
     );
-    expectValidationError(
-      () => defineProfile(Profiles.dev, { tls: 1 as unknown as boolean }),
-      "environment-profile 'dev': 'tls' must be true or false, got 1",
-    );
+    expectValidationError(() => defineProfile(Profiles.dev, { tls: 1 as unknown as boolean }), "environment-profile 'dev': 'tls' must be true or false, got 1");
     expectValidationError(
       () => defineProfile(Profiles.dev, { zoneSpread: undefined }),
       "environment-profile 'dev': 'zoneSpread' must be true or false, got undefined",

@@ -36,9 +36,19 @@ const counts: { name: string; tried: number; passed: number; failed: number; ms:
 
 afterAll(() => {
   const lines = counts.map((c) => `  ${c.name.padEnd(28)} tried ${c.tried}, passed ${c.passed}, failed ${c.failed} (${c.ms} ms)`);
-  const total = counts.reduce((a, c) => ({ tried: a.tried + c.tried, passed: a.passed + c.passed, failed: a.failed + c.failed, ms: a.ms + c.ms }), { tried: 0, passed: 0, failed: 0, ms: 0 });
+  const total = counts.reduce((a, c) => ({ tried: a.tried + c.tried, passed: a.passed + c.passed, failed: a.failed + c.failed, ms: a.ms + c.ms }), {
+    tried: 0,
+    passed: 0,
+    failed: 0,
+    ms: 0,
+  });
   process.stdout.write(
-    [`fuzz (seed ${SEED}, FUZZ_SEED=${SEED} to replay):`, ...lines, `  total: tried ${total.tried}, passed ${total.passed}, failed ${total.failed} in ${total.ms} ms`, ''].join('\n'),
+    [
+      `fuzz (seed ${SEED}, FUZZ_SEED=${SEED} to replay):`,
+      ...lines,
+      `  total: tried ${total.tried}, passed ${total.passed}, failed ${total.failed} in ${total.ms} ms`,
+      '',
+    ].join('\n'),
   );
 });
 
@@ -83,18 +93,28 @@ const image = fc.oneof(
   fc.tuple(label(12), fc.integer({ min: 1, max: 30 })).map(([n, m]) => `${n}:${m}-alpine`),
 );
 const envName = fc
-  .tuple(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ_'.split('')), fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'.split('')), maxLength: 15 }))
+  .tuple(
+    fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ_'.split('')),
+    fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'.split('')), maxLength: 15 }),
+  )
   .map(([a, b]) => a + b)
   .filter((n) => !isSecretName(n) && n !== '__proto__');
 const plainValue = fc.string({ maxLength: 40 }).filter((v) => !v.includes('@'));
-const configKey = fc.string({ unit: fc.constantFrom(...alnum, '-', '_', '.'), minLength: 1, maxLength: 30 }).filter((k) => !isSecretName(k) && k !== '__proto__' && k !== 'constructor');
+const configKey = fc
+  .string({ unit: fc.constantFrom(...alnum, '-', '_', '.'), minLength: 1, maxLength: 30 })
+  .filter((k) => !isSecretName(k) && k !== '__proto__' && k !== 'constructor');
 const httpPath = fc.array(label(10), { maxLength: 3 }).map((p) => '/' + p.join('/'));
 const uid = fc.integer({ min: 1, max: 2147483647 });
 
 /** Requests no larger than limits: millicores and MiB. */
 const resources = (minMemoryMi = 1) =>
   fc
-    .tuple(fc.integer({ min: 1, max: 4000 }), fc.integer({ min: 1, max: 4000 }), fc.integer({ min: minMemoryMi, max: 8192 }), fc.integer({ min: minMemoryMi, max: 8192 }))
+    .tuple(
+      fc.integer({ min: 1, max: 4000 }),
+      fc.integer({ min: 1, max: 4000 }),
+      fc.integer({ min: minMemoryMi, max: 8192 }),
+      fc.integer({ min: minMemoryMi, max: 8192 }),
+    )
     .map(([c1, c2, m1, m2]) => ({
       cpuRequest: `${Math.min(c1, c2)}m`,
       cpuLimit: Math.max(c1, c2) % 1000 === 0 ? String(Math.max(c1, c2) / 1000) : `${Math.max(c1, c2)}m`,
@@ -108,74 +128,91 @@ function perProfile<P>(build: (p: EnvironmentProfile) => fc.Arbitrary<P>): fc.Ar
 }
 
 const validWebApp = perProfile((p) =>
-  fc.record(
-    {
-      name: label(54),
-      image,
-      port: fc.integer({ min: 1, max: 65535 }),
-      servicePort: fc.integer({ min: 1, max: 65535 }),
-      serviceType: fc.constantFrom('ClusterIP' as const, 'NodePort' as const, 'LoadBalancer' as const),
-      command: fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
-      args: fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
-      env: fc.dictionary(envName, plainValue, { maxKeys: 4 }),
-      replicas: fc.integer({ min: p.production ? 2 : 1, max: 10 }),
-      autoscaling: fc.oneof(
-        fc.constant(false as const),
-        fc.tuple(fc.integer({ min: p.production ? 2 : 1, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 100 })).map(([min, extra, t]) => ({ minReplicas: min, maxReplicas: min + extra, targetCpuPercent: t })),
-      ),
-      resources: resources(),
-      livenessPath: httpPath,
-      readinessPath: httpPath,
-      startupPath: httpPath,
-      ingress: fc.record(
-        {
-          hosts: fc.uniqueArray(hostname, { minLength: 1, maxLength: 3 }),
-          paths: fc.uniqueArray(httpPath, { minLength: 1, maxLength: 3 }),
-          ingressClassName: subdomain,
-          tlsSecretName: subdomain,
-          annotations: fc.dictionary(fc.tuple(subdomain, label(20)).map(([a, b]) => `${a}/${b}`), plainValue, { maxKeys: 2 }),
-        },
-        { requiredKeys: p.production ? ['tlsSecretName'] : [] },
-      ),
-      podDisruptionBudget: p.production ? fc.constant(true) : fc.boolean(),
-      topologySpread: p.production ? fc.constant(true) : fc.boolean(),
-      zoneSpread: fc.boolean(),
-      imagePullSecrets: fc.uniqueArray(subdomain, { maxLength: 2 }),
-      runAsUser: uid,
-      writablePaths: fc.uniqueArray(httpPath.filter((x) => x !== '/'), { maxLength: 3 }),
-    },
-    { requiredKeys: ['image'] },
-  ).map((props) => props as WebAppProps),
+  fc
+    .record(
+      {
+        name: label(54),
+        image,
+        port: fc.integer({ min: 1, max: 65535 }),
+        servicePort: fc.integer({ min: 1, max: 65535 }),
+        serviceType: fc.constantFrom('ClusterIP' as const, 'NodePort' as const, 'LoadBalancer' as const),
+        command: fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
+        args: fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
+        env: fc.dictionary(envName, plainValue, { maxKeys: 4 }),
+        replicas: fc.integer({ min: p.production ? 2 : 1, max: 10 }),
+        autoscaling: fc.oneof(
+          fc.constant(false as const),
+          fc
+            .tuple(fc.integer({ min: p.production ? 2 : 1, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 100 }))
+            .map(([min, extra, t]) => ({ minReplicas: min, maxReplicas: min + extra, targetCpuPercent: t })),
+        ),
+        resources: resources(),
+        livenessPath: httpPath,
+        readinessPath: httpPath,
+        startupPath: httpPath,
+        ingress: fc.record(
+          {
+            hosts: fc.uniqueArray(hostname, { minLength: 1, maxLength: 3 }),
+            paths: fc.uniqueArray(httpPath, { minLength: 1, maxLength: 3 }),
+            ingressClassName: subdomain,
+            tlsSecretName: subdomain,
+            annotations: fc.dictionary(
+              fc.tuple(subdomain, label(20)).map(([a, b]) => `${a}/${b}`),
+              plainValue,
+              { maxKeys: 2 },
+            ),
+          },
+          { requiredKeys: p.production ? ['tlsSecretName'] : [] },
+        ),
+        podDisruptionBudget: p.production ? fc.constant(true) : fc.boolean(),
+        topologySpread: p.production ? fc.constant(true) : fc.boolean(),
+        zoneSpread: fc.boolean(),
+        imagePullSecrets: fc.uniqueArray(subdomain, { maxLength: 2 }),
+        runAsUser: uid,
+        writablePaths: fc.uniqueArray(
+          httpPath.filter((x) => x !== '/'),
+          { maxLength: 3 },
+        ),
+      },
+      { requiredKeys: ['image'] },
+    )
+    .map((props) => props as WebAppProps),
 );
 
 const validPostgres = perProfile(() =>
   fc
-    .record({
-      name: label(54),
-      image,
-      database: fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/),
-      storage: fc.integer({ min: 1, max: 500 }).map((n) => `${n}Gi`),
-      storageClassName: subdomain,
-      credentialsSecret: subdomain,
-      resources: resources(),
-      runAsUser: uid,
-    }, { requiredKeys: [] })
+    .record(
+      {
+        name: label(54),
+        image,
+        database: fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/),
+        storage: fc.integer({ min: 1, max: 500 }).map((n) => `${n}Gi`),
+        storageClassName: subdomain,
+        credentialsSecret: subdomain,
+        resources: resources(),
+        runAsUser: uid,
+      },
+      { requiredKeys: [] },
+    )
     .map((props) => props as PostgresDbProps),
 );
 
 const validRedis = perProfile(() =>
   fc
-    .record({
-      name: label(54),
-      image,
-      maxmemory: fc.integer({ min: 1, max: 64 }).map((n) => `${n}mb`),
-      maxmemoryPolicy: fc.constantFrom('noeviction' as const, 'allkeys-lru' as const, 'allkeys-lfu' as const, 'volatile-ttl' as const),
-      passwordSecret: fc.record({ secretName: subdomain, key: configKey }),
-      persistence: fc.boolean(),
-      storage: fc.integer({ min: 1, max: 100 }).map((n) => `${n}Gi`),
-      resources: resources(128),
-      runAsUser: uid,
-    }, { requiredKeys: ['maxmemory'] })
+    .record(
+      {
+        name: label(54),
+        image,
+        maxmemory: fc.integer({ min: 1, max: 64 }).map((n) => `${n}mb`),
+        maxmemoryPolicy: fc.constantFrom('noeviction' as const, 'allkeys-lru' as const, 'allkeys-lfu' as const, 'volatile-ttl' as const),
+        passwordSecret: fc.record({ secretName: subdomain, key: configKey }),
+        persistence: fc.boolean(),
+        storage: fc.integer({ min: 1, max: 100 }).map((n) => `${n}Gi`),
+        resources: resources(128),
+        runAsUser: uid,
+      },
+      { requiredKeys: ['maxmemory'] },
+    )
     .map((props) => props as RedisCacheProps),
 );
 
@@ -183,13 +220,25 @@ const validConfig = perProfile(() =>
   fc
     .tuple(fc.uniqueArray(envName, { maxLength: 6 }), fc.nat(6))
     .chain(([keys, split]) =>
-      fc.record({
-        name: label(57),
-        settings: fc.tuple(...keys.slice(0, split).map(() => plainValue)).map((vals) => Object.fromEntries(keys.slice(0, split).map((k, i) => [k, vals[i]]))),
-        secrets: fc.tuple(...keys.slice(split).map(() => fc.record({ secretName: subdomain, key: configKey }))).map((refs) => Object.fromEntries(keys.slice(split).map((k, i) => [k, refs[i]]))),
-        files: fc.dictionary(configKey, fc.string({ maxLength: 60 }).filter((v) => !v.includes('@')), { maxKeys: 3 }),
-        mountPath: fc.array(label(10), { minLength: 1, maxLength: 3 }).map((s) => '/' + s.join('/')).filter((x) => x !== '/tmp'),
-      }, { requiredKeys: [] }),
+      fc.record(
+        {
+          name: label(57),
+          settings: fc.tuple(...keys.slice(0, split).map(() => plainValue)).map((vals) => Object.fromEntries(keys.slice(0, split).map((k, i) => [k, vals[i]]))),
+          secrets: fc
+            .tuple(...keys.slice(split).map(() => fc.record({ secretName: subdomain, key: configKey })))
+            .map((refs) => Object.fromEntries(keys.slice(split).map((k, i) => [k, refs[i]]))),
+          files: fc.dictionary(
+            configKey,
+            fc.string({ maxLength: 60 }).filter((v) => !v.includes('@')),
+            { maxKeys: 3 },
+          ),
+          mountPath: fc
+            .array(label(10), { minLength: 1, maxLength: 3 })
+            .map((s) => '/' + s.join('/'))
+            .filter((x) => x !== '/tmp'),
+        },
+        { requiredKeys: [] },
+      ),
     )
     .map((props) => props as ConfigBundleProps),
 );
@@ -205,9 +254,15 @@ describe('valid props', () => {
     runAll('WebApp valid', validWebApp, ({ profile: p, props }) => {
       const env = envFor(p);
       // a consumer of a ConfigBundle, wired to a database, as a real app would be
-      const bundle = new ConfigBundle(env, 'cfg', { settings: { MODE: 'x' }, secrets: { API_SECRET: { secretName: 'api', key: 'secret' } }, files: { 'a.conf': 'x' } });
+      const bundle = new ConfigBundle(env, 'cfg', {
+        settings: { MODE: 'x' },
+        secrets: { API_SECRET: { secretName: 'api', key: 'secret' } },
+        files: { 'a.conf': 'x' },
+      });
       const app = new WebApp(env, 'web', { ...props, config: [bundle] });
-      app.connect(new PostgresDb(env, 'db', p.production ? { image: 'postgres:16.4' } : {}));
+      // the database must not take a name the random app already has (Service 'db', 'db-headless')
+      const dbName = app.name === 'db' || app.name === 'db-headless' ? 'database' : 'db';
+      app.connect(new PostgresDb(env, dbName, p.production ? { image: 'postgres:16.4' } : {}));
       return gate(env);
     });
   });
@@ -241,25 +296,7 @@ describe('valid props', () => {
 // --- invalid values ----------------------------------------------------------------------------
 
 /** Values of the wrong type for any prop. `null` and `undefined` are left out: they mean "default". */
-const wrongType = fc.constantFrom<unknown>(
-  0,
-  -1,
-  1.5,
-  NaN,
-  Infinity,
-  true,
-  false,
-  'x',
-  '',
-  [],
-  ['x'],
-  {},
-  { a: 1 },
-  () => 1,
-  Symbol('s'),
-  10n,
-  new Date(0),
-);
+const wrongType = fc.constantFrom<unknown>(0, -1, 1.5, NaN, Infinity, true, false, 'x', '', [], ['x'], {}, { a: 1 }, () => 1, Symbol('s'), 10n, new Date(0));
 const badLabel = fc.constantFrom<unknown>('', 'UPPER', '-x', 'x-', 'a_b', 'a.b', 'a b', 'é', ' x', 'x'.repeat(64), 'a\nb', '__proto__');
 const badImage = fc.constantFrom<unknown>('', 'UPPER/Case:1', 'a b:1', ':1.0', 'x@sha256:zz', 'img:tag:tag', 'http://img:1', 'x'.repeat(600), 'a//b:1');
 const badQuantity = fc.constantFrom<unknown>('', '10GB', '-1', '1.5.5', 'abc', '1 Gi', '1gi', 'Mi', 5, '1e', '0x10');
@@ -299,23 +336,56 @@ function setIn(path: string, value: fc.Arbitrary<unknown>, blame: readonly strin
 }
 
 const resourceCorruptions = (extra: readonly string[] = []) => [
-  set('resources', fc.constantFrom<unknown>(5, 'x', [], true, () => 1, Symbol('r')), ['resources']),
-  ...(['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const).map((f) => setIn(`resources.${f}`, oneOf(badQuantity, wrongType), [`resources.${f}`, 'resources.cpuRequest', 'resources.memoryRequest', ...extra])),
+  set(
+    'resources',
+    fc.constantFrom<unknown>(5, 'x', [], true, () => 1, Symbol('r')),
+    ['resources'],
+  ),
+  ...(['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const).map((f) =>
+    setIn(`resources.${f}`, oneOf(badQuantity, wrongType), [`resources.${f}`, 'resources.cpuRequest', 'resources.memoryRequest', ...extra]),
+  ),
   set('resources', fc.constant<unknown>({ cpuRequest: '2', cpuLimit: '1' }), ['resources.cpuRequest']),
   set('resources', fc.constant<unknown>({ memoryRequest: '2Gi', memoryLimit: '1Gi' }), ['resources.memoryRequest', ...extra]),
 ];
 
 const webCorruptions: fc.Arbitrary<Corruption> = oneOf(
-  set('name', oneOf(badLabel, wrongType.filter((v) => v !== '' && typeof v !== 'string'))),
-  set('image', oneOf(badImage, wrongType.filter((v) => v !== 'x'), fc.constant<unknown>(null))),
+  set(
+    'name',
+    oneOf(
+      badLabel,
+      wrongType.filter((v) => v !== '' && typeof v !== 'string'),
+    ),
+  ),
+  set(
+    'image',
+    oneOf(
+      badImage,
+      wrongType.filter((v) => v !== 'x'),
+      fc.constant<unknown>(null),
+    ),
+  ),
   set('port', oneOf(badPort, wrongType)),
   set('servicePort', oneOf(badPort, wrongType)),
   set('serviceType', oneOf(fc.constantFrom<unknown>('clusterip', 'ExternalName', ''), wrongType)),
   set('command', fc.constantFrom<unknown>('ls', [1], [null], {}, 5, [{}])),
   set('args', fc.constantFrom<unknown>('ls', [1], [null], {}, 5, [Symbol('a')])),
-  set('env', fc.constantFrom<unknown>([], 'x', 5, true, () => 1, null)),
-  set('env', badEnvName.map((k) => ({ [String(k)]: 'v' })), ['env']),
-  set('env', oneOf(wrongType.filter((v) => typeof v !== 'string'), fc.constant<unknown>(null)).map((v) => ({ OK: v })), ['env.OK']),
+  set(
+    'env',
+    fc.constantFrom<unknown>([], 'x', 5, true, () => 1, null),
+  ),
+  set(
+    'env',
+    badEnvName.map((k) => ({ [String(k)]: 'v' })),
+    ['env'],
+  ),
+  set(
+    'env',
+    oneOf(
+      wrongType.filter((v) => typeof v !== 'string'),
+      fc.constant<unknown>(null),
+    ).map((v) => ({ OK: v })),
+    ['env.OK'],
+  ),
   set('config', fc.constantFrom<unknown>('x', {}, 5, [{}], [5], [null]), ['config']),
   fc.constant<Corruption>({
     apply: (props, env) => ({ ...props, writablePaths: ['/tmp'], config: [new ConfigBundle(env, 'cfg', { files: { a: 'x' }, mountPath: '/tmp' })] }),
@@ -327,30 +397,64 @@ const webCorruptions: fc.Arbitrary<Corruption> = oneOf(
     blame: ['config'],
     value: 'other/cfg',
   }),
-  set('replicas', oneOf(fc.constantFrom<unknown>(0, -1, 1.5, 1001, '2', NaN), wrongType.filter((v) => typeof v !== 'number' || !Number.isInteger(v) || (v as number) < 1))),
-  set('autoscaling', fc.constantFrom<unknown>('x', 5, true, [], () => 1), ['autoscaling']),
+  set(
+    'replicas',
+    oneOf(
+      fc.constantFrom<unknown>(0, -1, 1.5, 1001, '2', NaN),
+      wrongType.filter((v) => typeof v !== 'number' || !Number.isInteger(v) || (v as number) < 1),
+    ),
+  ),
+  set(
+    'autoscaling',
+    fc.constantFrom<unknown>('x', 5, true, [], () => 1),
+    ['autoscaling'],
+  ),
   set('autoscaling', fc.constantFrom<unknown>({ minReplicas: 3, maxReplicas: 2, targetCpuPercent: 50 }), ['autoscaling.minReplicas']),
-  set('autoscaling', fc.constantFrom<unknown>({ minReplicas: 0, maxReplicas: 2, targetCpuPercent: 50 }, { minReplicas: '2', maxReplicas: 3, targetCpuPercent: 50 }), ['autoscaling.minReplicas']),
-  set('autoscaling', fc.constantFrom<unknown>({ minReplicas: 2, maxReplicas: 0, targetCpuPercent: 50 }, { minReplicas: 2, maxReplicas: NaN, targetCpuPercent: 50 }), ['autoscaling.maxReplicas']),
-  set('autoscaling', fc.constantFrom<unknown>(0, 101, 1.5, '50', null).map((t) => ({ minReplicas: 2, maxReplicas: 3, targetCpuPercent: t })), ['autoscaling.targetCpuPercent']),
+  set(
+    'autoscaling',
+    fc.constantFrom<unknown>({ minReplicas: 0, maxReplicas: 2, targetCpuPercent: 50 }, { minReplicas: '2', maxReplicas: 3, targetCpuPercent: 50 }),
+    ['autoscaling.minReplicas'],
+  ),
+  set(
+    'autoscaling',
+    fc.constantFrom<unknown>({ minReplicas: 2, maxReplicas: 0, targetCpuPercent: 50 }, { minReplicas: 2, maxReplicas: NaN, targetCpuPercent: 50 }),
+    ['autoscaling.maxReplicas'],
+  ),
+  set(
+    'autoscaling',
+    fc.constantFrom<unknown>(0, 101, 1.5, '50', null).map((t) => ({ minReplicas: 2, maxReplicas: 3, targetCpuPercent: t })),
+    ['autoscaling.targetCpuPercent'],
+  ),
   ...resourceCorruptions(),
   set('livenessPath', badPath),
   set('readinessPath', badPath),
   set('startupPath', badPath),
   set('ingress', fc.constantFrom<unknown>('x', 5, [], true, null), ['ingress']),
   setIn('ingress.hosts', fc.constantFrom<unknown>([], 'a.com', 5, {}), ['ingress.hosts']),
-  setIn('ingress.hosts', badHost.map((h) => [h]), ['ingress.hosts']),
+  setIn(
+    'ingress.hosts',
+    badHost.map((h) => [h]),
+    ['ingress.hosts'],
+  ),
   setIn('ingress.hosts', fc.constant<unknown>(['a.example.com', 'a.example.com']), ['ingress.hosts']),
   setIn('ingress.paths', fc.constantFrom<unknown>([], '/', ['x'], ['/a', '/a'], [5]), ['ingress.paths']),
   setIn('ingress.ingressClassName', badSubdomain, ['ingress.ingressClassName']),
   setIn('ingress.tlsSecretName', badSubdomain, ['ingress.tlsSecretName']),
   setIn('ingress.annotations', fc.constantFrom<unknown>('x', 5, [], { 'bad key!': 'v' }, { '/x': 'v' }, { ['constructor']: 'v' }), ['ingress.annotations']),
-  setIn('ingress.annotations', wrongType.filter((v) => typeof v !== 'string').map((v) => ({ 'example.com/a': v })), ['ingress.annotations.example.com/a']),
+  setIn(
+    'ingress.annotations',
+    wrongType.filter((v) => typeof v !== 'string').map((v) => ({ 'example.com/a': v })),
+    ['ingress.annotations.example.com/a'],
+  ),
   set('podDisruptionBudget', badBool),
   set('topologySpread', badBool),
   set('zoneSpread', badBool),
   set('imagePullSecrets', fc.constantFrom<unknown>('x', [5], {}, 5), ['imagePullSecrets']),
-  set('imagePullSecrets', badSubdomain.map((s) => [s]), ['imagePullSecrets']),
+  set(
+    'imagePullSecrets',
+    badSubdomain.map((s) => [s]),
+    ['imagePullSecrets'],
+  ),
   set('runAsUser', badUid),
   set('writablePaths', fc.constantFrom<unknown>('tmp', ['tmp'], ['/a', '/a'], [5], 5, {}, ['']), ['writablePaths']),
 );
@@ -372,7 +476,10 @@ function expectRejected(kind: string, build: (env: Environment, props: unknown) 
     if (!corruption.blame.includes(error.prop)) return `blamed '${error.prop}', expected one of ${corruption.blame.join(', ')}: ${error.message}`;
     if (!error.message.startsWith(`${kind} '${error.path}': '${error.prop}' `)) return `message does not name construct and prop: ${error.message}`;
     if (!error.message.endsWith(`, got ${formatValue(error.value)}`)) return `message does not end with the value: ${error.message}`;
-    if (/undefined|NaN|\[object Object\]/.test(error.message.replace(/, got .*$/, '')) && !/undefined|NaN|\[object Object\]/.test(formatValue(corruption.value))) {
+    if (
+      /undefined|NaN|\[object Object\]/.test(error.message.replace(/, got .*$/, '')) &&
+      !/undefined|NaN|\[object Object\]/.test(formatValue(corruption.value))
+    ) {
       return `message leaks undefined/NaN/[object Object]: ${error.message}`;
     }
     return undefined;
@@ -399,17 +506,51 @@ describe('invalid props', () => {
   test(`fail ${RUNS} random invalid WebApp prop sets with a ValidationError`, () => {
     const arb = fc.oneof(
       { weight: 9, arbitrary: withCorruption(validWebApp, webCorruptions) },
-      { weight: 1, arbitrary: withCorruption(validWebApp.filter((v) => v.profile.production), productionCorruptions('web')) },
-      { weight: 1, arbitrary: withCorruption(validWebApp, fc.constantFrom<unknown>(undefined, null, 'x', 5).map((v) => ({ apply: () => v, blame: ['props', 'image'], value: v }))) },
+      {
+        weight: 1,
+        arbitrary: withCorruption(
+          validWebApp.filter((v) => v.profile.production),
+          productionCorruptions('web'),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: withCorruption(
+          validWebApp,
+          fc.constantFrom<unknown>(undefined, null, 'x', 5).map((v) => ({ apply: () => v, blame: ['props', 'image'], value: v })),
+        ),
+      },
     );
-    runAll('WebApp invalid', arb, expectRejected('web-app', (env, props) => new WebApp(env, 'web', props as WebAppProps)));
+    runAll(
+      'WebApp invalid',
+      arb,
+      expectRejected('web-app', (env, props) => new WebApp(env, 'web', props as WebAppProps)),
+    );
   });
 
   test(`fail ${RUNS} random invalid PostgresDb prop sets with a ValidationError`, () => {
     const corruptions = oneOf(
-      set('name', oneOf(badLabel, wrongType.filter((v) => typeof v !== 'string'))),
-      set('image', oneOf(badImage, wrongType.filter((v) => v !== 'x'))),
-      set('database', oneOf(fc.constantFrom<unknown>('App', '1abc', '', 'a'.repeat(64), 'a-b', 'a b'), wrongType.filter((v) => v !== 'x'))),
+      set(
+        'name',
+        oneOf(
+          badLabel,
+          wrongType.filter((v) => typeof v !== 'string'),
+        ),
+      ),
+      set(
+        'image',
+        oneOf(
+          badImage,
+          wrongType.filter((v) => v !== 'x'),
+        ),
+      ),
+      set(
+        'database',
+        oneOf(
+          fc.constantFrom<unknown>('App', '1abc', '', 'a'.repeat(64), 'a-b', 'a b'),
+          wrongType.filter((v) => v !== 'x'),
+        ),
+      ),
       set('storage', oneOf(badQuantity, wrongType, fc.constantFrom<unknown>('0', '0Gi'))),
       set('storageClassName', badSubdomain),
       set('credentialsSecret', badSubdomain),
@@ -418,22 +559,58 @@ describe('invalid props', () => {
     );
     const arb = fc.oneof(
       { weight: 9, arbitrary: withCorruption(validPostgres, corruptions) },
-      { weight: 1, arbitrary: withCorruption(validPostgres.filter((v) => v.profile.production), productionCorruptions('server')) },
-      { weight: 1, arbitrary: withCorruption(validPostgres, fc.constantFrom<unknown>(null, 'x', 5, []).map((v) => ({ apply: () => v, blame: ['props'], value: v }))) },
+      {
+        weight: 1,
+        arbitrary: withCorruption(
+          validPostgres.filter((v) => v.profile.production),
+          productionCorruptions('server'),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: withCorruption(
+          validPostgres,
+          fc.constantFrom<unknown>(null, 'x', 5, []).map((v) => ({ apply: () => v, blame: ['props'], value: v })),
+        ),
+      },
     );
-    runAll('PostgresDb invalid', arb, expectRejected('postgres-db', (env, props) => new PostgresDb(env, 'db', props as PostgresDbProps)));
+    runAll(
+      'PostgresDb invalid',
+      arb,
+      expectRejected('postgres-db', (env, props) => new PostgresDb(env, 'db', props as PostgresDbProps)),
+    );
   });
 
   test(`fail ${RUNS} random invalid RedisCache prop sets with a ValidationError`, () => {
     const corruptions = oneOf(
-      set('name', oneOf(badLabel, wrongType.filter((v) => typeof v !== 'string'))),
-      set('image', oneOf(badImage, wrongType.filter((v) => v !== 'x'))),
+      set(
+        'name',
+        oneOf(
+          badLabel,
+          wrongType.filter((v) => typeof v !== 'string'),
+        ),
+      ),
+      set(
+        'image',
+        oneOf(
+          badImage,
+          wrongType.filter((v) => v !== 'x'),
+        ),
+      ),
       set('maxmemory', oneOf(fc.constantFrom<unknown>('', '0mb', '1tb', '256 mb', '-1mb', 'mb', '1.5gb'), wrongType)),
       set('maxmemory', fc.constantFrom<unknown>('100gb', '999999mb'), ['maxmemory']),
       set('maxmemoryPolicy', oneOf(fc.constantFrom<unknown>('lru', 'ALLKEYS-LRU', ''), wrongType)),
       set('passwordSecret', fc.constantFrom<unknown>('x', 5, [], true, null), ['passwordSecret']),
-      set('passwordSecret', badSubdomain.map((s) => ({ secretName: s, key: 'password' })), ['passwordSecret.secretName']),
-      set('passwordSecret', badConfigKey.map((k) => ({ secretName: 'redis', key: k })), ['passwordSecret.key']),
+      set(
+        'passwordSecret',
+        badSubdomain.map((s) => ({ secretName: s, key: 'password' })),
+        ['passwordSecret.secretName'],
+      ),
+      set(
+        'passwordSecret',
+        badConfigKey.map((k) => ({ secretName: 'redis', key: k })),
+        ['passwordSecret.key'],
+      ),
       set('persistence', badBool),
       set('storage', oneOf(badQuantity, wrongType, fc.constantFrom<unknown>('0', '0Gi'))),
       ...resourceCorruptions(['maxmemory']),
@@ -441,29 +618,99 @@ describe('invalid props', () => {
     );
     const arb = fc.oneof(
       { weight: 9, arbitrary: withCorruption(validRedis, corruptions) },
-      { weight: 1, arbitrary: withCorruption(validRedis.filter((v) => v.profile.production), productionCorruptions('server')) },
+      {
+        weight: 1,
+        arbitrary: withCorruption(
+          validRedis.filter((v) => v.profile.production),
+          productionCorruptions('server'),
+        ),
+      },
     );
-    runAll('RedisCache invalid', arb, expectRejected('redis-cache', (env, props) => new RedisCache(env, 'cache', props as RedisCacheProps)));
+    runAll(
+      'RedisCache invalid',
+      arb,
+      expectRejected('redis-cache', (env, props) => new RedisCache(env, 'cache', props as RedisCacheProps)),
+    );
   });
 
   test(`fail ${RUNS} random invalid ConfigBundle prop sets with a ValidationError`, () => {
     const corruptions = oneOf(
-      set('name', oneOf(badLabel, fc.constant<unknown>('x'.repeat(58)), wrongType.filter((v) => typeof v !== 'string'))),
-      set('settings', fc.constantFrom<unknown>('x', [], 5, true, () => 1, null), ['settings']),
-      set('settings', oneOf(badEnvName, fc.constantFrom('__proto__', 'constructor')).map((k) => ({ [String(k)]: 'v' })), ['settings']),
-      set('settings', oneOf(wrongType.filter((v) => typeof v !== 'string'), fc.constant<unknown>(null)).map((v) => ({ OK: v })), ['settings.OK']),
+      set(
+        'name',
+        oneOf(
+          badLabel,
+          fc.constant<unknown>('x'.repeat(58)),
+          wrongType.filter((v) => typeof v !== 'string'),
+        ),
+      ),
+      set(
+        'settings',
+        fc.constantFrom<unknown>('x', [], 5, true, () => 1, null),
+        ['settings'],
+      ),
+      set(
+        'settings',
+        oneOf(badEnvName, fc.constantFrom('__proto__', 'constructor')).map((k) => ({ [String(k)]: 'v' })),
+        ['settings'],
+      ),
+      set(
+        'settings',
+        oneOf(
+          wrongType.filter((v) => typeof v !== 'string'),
+          fc.constant<unknown>(null),
+        ).map((v) => ({ OK: v })),
+        ['settings.OK'],
+      ),
       set('secrets', fc.constantFrom<unknown>('x', [], 5, null), ['secrets']),
-      set('secrets', oneOf(badEnvName, fc.constantFrom('__proto__', 'constructor')).map((k) => ({ [String(k)]: { secretName: 's', key: 'k' } })), ['secrets']),
-      set('secrets', fc.constantFrom<unknown>('x', 5, null, []).map((v) => ({ OK: v })), ['secrets.OK']),
-      set('secrets', badSubdomain.map((s) => ({ OK: { secretName: s, key: 'k' } })), ['secrets.OK.secretName']),
-      set('secrets', badConfigKey.map((k) => ({ OK: { secretName: 's', key: k } })), ['secrets.OK.key']),
+      set(
+        'secrets',
+        oneOf(badEnvName, fc.constantFrom('__proto__', 'constructor')).map((k) => ({ [String(k)]: { secretName: 's', key: 'k' } })),
+        ['secrets'],
+      ),
+      set(
+        'secrets',
+        fc.constantFrom<unknown>('x', 5, null, []).map((v) => ({ OK: v })),
+        ['secrets.OK'],
+      ),
+      set(
+        'secrets',
+        badSubdomain.map((s) => ({ OK: { secretName: s, key: 'k' } })),
+        ['secrets.OK.secretName'],
+      ),
+      set(
+        'secrets',
+        badConfigKey.map((k) => ({ OK: { secretName: 's', key: k } })),
+        ['secrets.OK.key'],
+      ),
       set('files', fc.constantFrom<unknown>('x', [], 5, null), ['files']),
-      set('files', oneOf(badConfigKey, fc.constantFrom('__proto__', 'constructor')).map((k) => ({ [String(k)]: 'content' })), ['files']),
-      set('files', wrongType.filter((v) => typeof v !== 'string').map((v) => ({ 'a.conf': v })), ['files.a.conf']),
-      set('mountPath', oneOf(fc.constantFrom<unknown>('relative', '', 'a/b'), wrongType.filter((v) => typeof v !== 'string' || !v.startsWith('/')))),
+      set(
+        'files',
+        oneOf(badConfigKey, fc.constantFrom('__proto__', 'constructor')).map((k) => ({ [String(k)]: 'content' })),
+        ['files'],
+      ),
+      set(
+        'files',
+        wrongType.filter((v) => typeof v !== 'string').map((v) => ({ 'a.conf': v })),
+        ['files.a.conf'],
+      ),
+      set(
+        'mountPath',
+        oneOf(
+          fc.constantFrom<unknown>('relative', '', 'a/b'),
+          wrongType.filter((v) => typeof v !== 'string' || !v.startsWith('/')),
+        ),
+      ),
       // the same key as a setting and as a secret
-      fc.constant<Corruption>({ apply: (props) => ({ ...props, settings: { DUP: 'x' }, secrets: { DUP: { secretName: 's', key: 'k' } } }), blame: ['secrets'], value: 'DUP' }),
+      fc.constant<Corruption>({
+        apply: (props) => ({ ...props, settings: { DUP: 'x' }, secrets: { DUP: { secretName: 's', key: 'k' } } }),
+        blame: ['secrets'],
+        value: 'DUP',
+      }),
     );
-    runAll('ConfigBundle invalid', withCorruption(validConfig, corruptions), expectRejected('config-bundle', (env, props) => new ConfigBundle(env, 'cfg', props as ConfigBundleProps)));
+    runAll(
+      'ConfigBundle invalid',
+      withCorruption(validConfig, corruptions),
+      expectRejected('config-bundle', (env, props) => new ConfigBundle(env, 'cfg', props as ConfigBundleProps)),
+    );
   });
 });

@@ -117,6 +117,6 @@ describe('golden manifests', () => {
     expect(problems).toHaveLength(3);
     expect(problems[0]).toBe('dist/staging/three-tier.k8s.yaml is committed but no longer synthesized');
     expect(problems[1]).toBe('dist/prod/extra.yaml is synthesized but not committed');
-    expect(problems[2]).toMatch(/^dist\/dev\/three-tier\.k8s\.yaml differs at line \d+: committed "  replicas: 1", synthesized "  replicas: 2"$/);
+    expect(problems[2]).toMatch(/^dist\/dev\/three-tier\.k8s\.yaml differs at line \d+: committed " {2}replicas: 1", synthesized " {2}replicas: 2"$/);
   });
 });

@@ -55,12 +55,7 @@ describe('manifest linter waivers', () => {
   test('waive replicas and anti-affinity only where the reference app calls for them', () => {
     // prod runs under an HPA with topology spread: no replica waiver, but the anti-affinity one
     const web = waivedInDist();
-    expect(web.get('deployment-replicas')).toEqual([
-      'dev/Deployment/redis',
-      'dev/Deployment/web',
-      'prod/Deployment/redis',
-      'staging/Deployment/redis',
-    ]);
+    expect(web.get('deployment-replicas')).toEqual(['dev/Deployment/redis', 'dev/Deployment/web', 'prod/Deployment/redis', 'staging/Deployment/redis']);
     expect(web.get('deployment-has-host-podantiaffinity')).toEqual(['prod/Deployment/web', 'staging/Deployment/web']);
   });
 });

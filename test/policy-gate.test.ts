@@ -273,7 +273,12 @@ describe('hygiene', () => {
   test('counts a NetworkPolicy with an empty podSelector as covering every pod of its namespace', () => {
     const objs = prodWith((o) => {
       o.splice(o.indexOf(get(o, 'NetworkPolicy', 'redis')), 1);
-      o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'three-tier-prod' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+      o.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'default-deny', namespace: 'three-tier-prod' },
+        spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      });
     });
     expect(found(objs)).toEqual([]);
   });
@@ -345,7 +350,9 @@ describe('production rules', () => {
 
   test('fail a floating image tag in production only', () => {
     const objs = prodWith((o) => (webContainer(o).image = 'registry.example.com/web:stable'));
-    expect(found(objs)).toEqual(["prod-image-pinned: Deployment/web: container 'app' uses image 'registry.example.com/web:stable', whose tag 'stable' names no version"]);
+    expect(found(objs)).toEqual([
+      "prod-image-pinned: Deployment/web: container 'app' uses image 'registry.example.com/web:stable', whose tag 'stable' names no version",
+    ]);
     expect(found(objs, { ...PROD.options, production: false })).toEqual([]);
   });
 
@@ -368,7 +375,13 @@ describe('production rules', () => {
 describe('secrets', () => {
   test('fails a Secret with data or stringData', () => {
     const objs = prodWith((o) =>
-      o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'three-tier-prod' }, data: { password: 'aHVudGVyMg==' }, stringData: { token: 't' } }),
+      o.push({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'leak', namespace: 'three-tier-prod' },
+        data: { password: 'aHVudGVyMg==' },
+        stringData: { token: 't' },
+      }),
     );
     expect(found(objs)).toEqual([
       'secret-data: Secret/leak: carries data (1 keys); secret values must never be in a manifest',
@@ -397,7 +410,11 @@ describe('secrets', () => {
   test('accepts valueFrom, empty values and values made only of $(VAR) references', () => {
     // GIVEN REDISCLI_AUTH-style variables that only re-export another variable
     const objs = prodWith((o) =>
-      webContainer(o).env.push({ name: 'REDIS_TOKEN', value: '$(REDIS_PASSWORD)' }, { name: 'EMPTY_SECRET', value: '' }, { name: 'DSN_PASSWORD', value: '$(DB_USER)$(DB_PASS)' }),
+      webContainer(o).env.push(
+        { name: 'REDIS_TOKEN', value: '$(REDIS_PASSWORD)' },
+        { name: 'EMPTY_SECRET', value: '' },
+        { name: 'DSN_PASSWORD', value: '$(DB_USER)$(DB_PASS)' },
+      ),
     );
     // THEN none of them is a literal secret (DATABASE_URL and REDIS_URL of the app also pass)
     expect(found(objs)).toEqual([]);
@@ -502,10 +519,19 @@ describe('scale', () => {
   test('checks 2,000 units of plain objects in linear time', () => {
     // GIVEN n units of 6 objects each in one namespace, all sharing the part-of label
     const units = (n: number): K8sObject[] => {
-      const base = structuredClone(PROD.objects.filter((o) => ['Deployment', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress'].includes(o.kind) && o.metadata.name === 'web'));
+      const base = structuredClone(
+        PROD.objects.filter(
+          (o) =>
+            ['Deployment', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress'].includes(o.kind) &&
+            o.metadata.name === 'web',
+        ),
+      );
       const out: K8sObject[] = [];
       for (let i = 0; i < n; i++) {
-        const s = JSON.stringify(base).replace(/"web"/g, `"web-${i}"`).replace(/web-prod/g, `web-${i}-prod`).replace(/"web\.example\.com"/g, `"web-${i}.example.com"`);
+        const s = JSON.stringify(base)
+          .replace(/"web"/g, `"web-${i}"`)
+          .replace(/web-prod/g, `web-${i}-prod`)
+          .replace(/"web\.example\.com"/g, `"web-${i}.example.com"`);
         out.push(...JSON.parse(s));
       }
       return out;

@@ -252,7 +252,10 @@ describe('PostgresDb', () => {
 });
 
 describe('PostgresDb validation', () => {
-  const build = (props: PostgresDbProps, profile = Profiles.dev) => () => synthPostgres(props, profile);
+  const build =
+    (props: PostgresDbProps, profile = Profiles.dev) =>
+    () =>
+      synthPostgres(props, profile);
 
   test('fails on a name that is not a DNS-1123 label', () => {
     expectValidationError(
@@ -302,17 +305,29 @@ describe('PostgresDb validation', () => {
   });
 
   test('fails when a request exceeds its limit', () => {
-    expectValidationError(build({ resources: { memoryRequest: '4Gi' } }), "postgres-db 'dev/postgres': 'resources.memoryRequest' must not exceed memoryLimit 256Mi, got \"4Gi\"");
+    expectValidationError(
+      build({ resources: { memoryRequest: '4Gi' } }),
+      "postgres-db 'dev/postgres': 'resources.memoryRequest' must not exceed memoryLimit 256Mi, got \"4Gi\"",
+    );
   });
 
   test('fails on values of the wrong JavaScript type with a ValidationError, not a TypeError', () => {
     const cases: [PostgresDbProps, string][] = [
-      [{ storage: 10 as unknown as string }, "'storage' must be a Kubernetes quantity such as '500m', '256Mi' or '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T), got 10"],
-      [{ database: ['app'] as unknown as string }, "'database' must be a lowercase SQL identifier (letters, digits and _, at most 63 characters), got [\"app\"]"],
-      [{ runAsUser: '70' as unknown as number }, "'runAsUser' must be a non-zero UID (an integer >= 1), got \"70\""],
-      [{ resources: 'small' as never }, "'resources' must be an object, got \"small\""],
-      [{ name: 5 as unknown as string }, "'name' must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 54 characters), got 5"],
-      ['postgres' as unknown as PostgresDbProps, "'props' must be an object, got \"postgres\""],
+      [
+        { storage: 10 as unknown as string },
+        "'storage' must be a Kubernetes quantity such as '500m', '256Mi' or '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T), got 10",
+      ],
+      [
+        { database: ['app'] as unknown as string },
+        '\'database\' must be a lowercase SQL identifier (letters, digits and _, at most 63 characters), got ["app"]',
+      ],
+      [{ runAsUser: '70' as unknown as number }, '\'runAsUser\' must be a non-zero UID (an integer >= 1), got "70"'],
+      [{ resources: 'small' as never }, '\'resources\' must be an object, got "small"'],
+      [
+        { name: 5 as unknown as string },
+        "'name' must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 54 characters), got 5",
+      ],
+      ['postgres' as unknown as PostgresDbProps, '\'props\' must be an object, got "postgres"'],
     ];
     for (const [props, message] of cases) expectValidationError(build(props), `postgres-db 'dev/postgres': ${message}`);
   });

@@ -225,7 +225,10 @@ describe('RedisCache', () => {
 });
 
 describe('RedisCache validation', () => {
-  const build = (props: RedisCacheProps, profile = Profiles.dev) => () => synthRedis(props, profile);
+  const build =
+    (props: RedisCacheProps, profile = Profiles.dev) =>
+    () =>
+      synthRedis(props, profile);
 
   test('fails on a name that is not a DNS-1123 label', () => {
     expectValidationError(
@@ -236,7 +239,10 @@ describe('RedisCache validation', () => {
 
   test('fails on a maxmemory that is not a Redis size', () => {
     for (const maxmemory of ['256MiB', '0mb', '-1mb', 'lots', '']) {
-      expectValidationError(build({ maxmemory }), `redis-cache 'dev/redis': 'maxmemory' must be a Redis memory size such as '256mb' or '1gb', got "${maxmemory}"`);
+      expectValidationError(
+        build({ maxmemory }),
+        `redis-cache 'dev/redis': 'maxmemory' must be a Redis memory size such as '256mb' or '1gb', got "${maxmemory}"`,
+      );
     }
   });
 
@@ -285,8 +291,8 @@ describe('RedisCache validation', () => {
   test('fails on values of the wrong JavaScript type with a ValidationError, not a TypeError', () => {
     const cases: [RedisCacheProps, string][] = [
       [{ maxmemory: 256 as unknown as string }, "'maxmemory' must be a Redis memory size such as '256mb' or '1gb', got 256"],
-      [{ persistence: 'yes' as unknown as boolean }, "'persistence' must be true or false, got \"yes\""],
-      [{ passwordSecret: 'redis-auth' as never }, "'passwordSecret' must be an object, got \"redis-auth\""],
+      [{ persistence: 'yes' as unknown as boolean }, '\'persistence\' must be true or false, got "yes"'],
+      [{ passwordSecret: 'redis-auth' as never }, '\'passwordSecret\' must be an object, got "redis-auth"'],
       [{ passwordSecret: null as never }, "'passwordSecret' must be an object, got null"],
       [{ runAsUser: -1 }, "'runAsUser' must be a non-zero UID (an integer >= 1), got -1"],
       [{ resources: [] as never }, "'resources' must be an object, got []"],

@@ -71,6 +71,8 @@ describe('secret hygiene', () => {
       'apiVersion: v1\nkind: Secret\nmetadata: {name: empty}\ntype: kubernetes.io/service-account-token',
     ].join('\n---\n');
     expect(secretsWithData('x.yaml', yaml)).toEqual(['x.yaml#1: Secret db has stringData', 'x.yaml#2.items[0]: Secret tls has data']);
-    expect(secretsWithData('x.json', JSON.stringify({ kind: 'Secret', metadata: { name: 'j' }, data: { k: 'dg==' } }))).toEqual(['x.json#0: Secret j has data']);
+    expect(secretsWithData('x.json', JSON.stringify({ kind: 'Secret', metadata: { name: 'j' }, data: { k: 'dg==' } }))).toEqual([
+      'x.json#0: Secret j has data',
+    ]);
   });
 });

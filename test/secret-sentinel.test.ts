@@ -6,7 +6,19 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PROJECT, ProgramRun, ROOT, STACKS, StackName, fullConfig, isSecretWrapper, plainOccurrences, runProgram, secretsFor, withConfig } from './stacks/harness';
+import {
+  PROJECT,
+  ProgramRun,
+  ROOT,
+  STACKS,
+  StackName,
+  fullConfig,
+  isSecretWrapper,
+  plainOccurrences,
+  runProgram,
+  secretsFor,
+  withConfig,
+} from './stacks/harness';
 
 const NONCE = randomBytes(6).toString('hex');
 
@@ -30,7 +42,10 @@ function secretStrings(v: unknown, inSecret = false): string[] {
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(dir, f))
+    .filter((f) => fs.statSync(f).isFile());
 }
 
 /** Runs `f` while recording everything written to stdout, stderr and the console. */
@@ -110,5 +125,7 @@ test('fails a plain sentinel: the search finds one outside a secret wrapper and 
   });
   expect(output.split(needle)).toHaveLength(3);
   expect(plainOccurrences({ env: [{ name: 'DB_PASS', value: needle }] }, [needle])).toEqual(['$.env[0].value']);
-  expect(plainOccurrences({ stringData: { password: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: needle } } }, [needle])).toEqual([]);
+  expect(
+    plainOccurrences({ stringData: { password: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: needle } } }, [needle]),
+  ).toEqual([]);
 });

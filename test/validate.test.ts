@@ -182,9 +182,7 @@ describe('checkQuantity', () => {
   });
 
   test.each(['10GB', '10gi', '1 Gi', '-1', 'Gi', '', 1, '1.Gi', 'ten'])('fails on %p', (value) => {
-    expect(checkQuantity(value)).toBe(
-      "must be a Kubernetes quantity such as '500m', '256Mi' or '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T)",
-    );
+    expect(checkQuantity(value)).toBe("must be a Kubernetes quantity such as '500m', '256Mi' or '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T)");
   });
 
   test('parses quantities into base units for comparisons', () => {
@@ -213,9 +211,7 @@ describe('checkImage and pinning', () => {
   });
 
   test.each(['', 'Nginx', 'nginx:', 'nginx latest', 'http://registry/app', 'app@sha256:abc', 5, undefined])('fails on %p', (value) => {
-    expect(checkImage(value)).toBe(
-      "must be a container image reference such as 'registry.example.com/team/app:1.2.3' or 'app@sha256:<digest>'",
-    );
+    expect(checkImage(value)).toBe("must be a container image reference such as 'registry.example.com/team/app:1.2.3' or 'app@sha256:<digest>'");
   });
 
   test.each([

@@ -1,18 +1,7 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  ClientWorkload,
-  ConfigBundle,
-  Connectable,
-  Environment,
-  PostgresDb,
-  Profiles,
-  RedisCache,
-  WebApp,
-  WebAppProps,
-  defineProfile,
-} from '../lib';
+import { ClientWorkload, ConfigBundle, Connectable, Environment, PostgresDb, Profiles, RedisCache, WebApp, WebAppProps, defineProfile } from '../lib';
 import { K8sObject, container, envValue, expectValidationError, find, ids, newEnv, ofKind, podSpec, synthObjects, unresolvedReferences } from './util';
 
 const IMAGE = 'registry.example.com/team/web:1.0.0';
@@ -457,7 +446,12 @@ describe('WebApp', () => {
     const c = container(deploymentOf(synthWeb({ startupPath: '/started' }).objs));
 
     // THEN
-    expect(c.startupProbe).toStrictEqual({ httpGet: { path: '/started', port: 'http', scheme: 'HTTP' }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 });
+    expect(c.startupProbe).toStrictEqual({
+      httpGet: { path: '/started', port: 'http', scheme: 'HTTP' },
+      periodSeconds: 2,
+      timeoutSeconds: 2,
+      failureThreshold: 30,
+    });
     expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(60);
     expect(c.livenessProbe).not.toHaveProperty('initialDelaySeconds');
   });
@@ -614,10 +608,7 @@ describe('WebApp.connect', () => {
     // THEN
     expect(find(synthObjects(env), 'NetworkPolicy', 'postgres').spec.ingress).toStrictEqual([
       {
-        from: [
-          { podSelector: { matchLabels: api.selector } },
-          { podSelector: { matchLabels: worker.selector } },
-        ],
+        from: [{ podSelector: { matchLabels: api.selector } }, { podSelector: { matchLabels: worker.selector } }],
         ports: [{ protocol: 'TCP', port: 5432 }],
       },
     ]);
@@ -633,7 +624,15 @@ describe('WebApp.connect', () => {
     const order = ids(synthObjects(env));
 
     // THEN
-    for (const server of ['StatefulSet/postgres', 'Service/postgres', 'Service/postgres-headless', 'NetworkPolicy/postgres', 'Deployment/redis', 'Service/redis', 'NetworkPolicy/redis']) {
+    for (const server of [
+      'StatefulSet/postgres',
+      'Service/postgres',
+      'Service/postgres-headless',
+      'NetworkPolicy/postgres',
+      'Deployment/redis',
+      'Service/redis',
+      'NetworkPolicy/redis',
+    ]) {
       expect(order.indexOf(server)).toBeGreaterThanOrEqual(0);
       expect(order.indexOf(server)).toBeLessThan(order.indexOf('Deployment/web'));
     }
@@ -758,9 +757,11 @@ describe('WebApp.connect', () => {
 });
 
 describe('WebApp validation', () => {
-  const build = (props: Partial<WebAppProps>, profile = Profiles.dev) => () => synthWeb(props, profile);
-  const DNS_54 =
-    "must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 54 characters)";
+  const build =
+    (props: Partial<WebAppProps>, profile = Profiles.dev) =>
+    () =>
+      synthWeb(props, profile);
+  const DNS_54 = "must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 54 characters)";
 
   test('fails on a name that is not a DNS-1123 label', () => {
     expectValidationError(build({ name: 'My_Web' }), `web-app 'dev/web': 'name' ${DNS_54}, got "My_Web"`);
@@ -840,7 +841,10 @@ describe('WebApp validation', () => {
   });
 
   test('fails on probe paths that are not absolute', () => {
-    expectValidationError(build({ livenessPath: 'healthz' }), "web-app 'dev/web': 'livenessPath' must be an absolute HTTP path such as '/healthz', got \"healthz\"");
+    expectValidationError(
+      build({ livenessPath: 'healthz' }),
+      "web-app 'dev/web': 'livenessPath' must be an absolute HTTP path such as '/healthz', got \"healthz\"",
+    );
     expectValidationError(build({ readinessPath: '' }), "web-app 'dev/web': 'readinessPath' must be an absolute HTTP path such as '/healthz', got \"\"");
     expectValidationError(build({ startupPath: 'up' }), "web-app 'dev/web': 'startupPath' must be an absolute HTTP path such as '/healthz', got \"up\"");
   });
@@ -921,7 +925,10 @@ describe('WebApp validation', () => {
 
     test('fails on an empty, relative or repeated path', () => {
       expectValidationError(build({ ingress: { paths: [] } }), "web-app 'dev/web': 'ingress.paths' must be a non-empty array of paths, got []");
-      expectValidationError(build({ ingress: { paths: ['api'] } }), "web-app 'dev/web': 'ingress.paths' must be an absolute HTTP path such as '/healthz', got \"api\"");
+      expectValidationError(
+        build({ ingress: { paths: ['api'] } }),
+        "web-app 'dev/web': 'ingress.paths' must be an absolute HTTP path such as '/healthz', got \"api\"",
+      );
       expectValidationError(build({ ingress: { paths: ['/a', '/a'] } }), "web-app 'dev/web': 'ingress.paths' must not repeat a path, got \"/a\"");
     });
 
@@ -950,29 +957,35 @@ describe('WebApp validation', () => {
 
   test('fails on values of the wrong JavaScript type with a ValidationError, not a TypeError', () => {
     const cases: [Partial<WebAppProps>, string][] = [
-      [{ replicas: '3' as unknown as number }, "'replicas' must be an integer from 1 to 1000, got \"3\""],
-      [{ port: '8080' as unknown as number }, "'port' must be an integer from 1 to 65535, got \"8080\""],
-      [{ image: 42 as unknown as string }, "'image' must be a container image reference such as 'registry.example.com/team/app:1.2.3' or 'app@sha256:<digest>', got 42"],
+      [{ replicas: '3' as unknown as number }, '\'replicas\' must be an integer from 1 to 1000, got "3"'],
+      [{ port: '8080' as unknown as number }, '\'port\' must be an integer from 1 to 65535, got "8080"'],
+      [
+        { image: 42 as unknown as string },
+        "'image' must be a container image reference such as 'registry.example.com/team/app:1.2.3' or 'app@sha256:<digest>', got 42",
+      ],
       [{ name: 42 as unknown as string }, `'name' ${DNS_54}, got 42`],
-      [{ command: 'node server.js' as unknown as string[] }, "'command' must be an array of strings, got \"node server.js\""],
-      [{ args: ['--port', 8080] as unknown as string[] }, "'args' must be an array of strings, got [\"--port\",8080]"],
+      [{ command: 'node server.js' as unknown as string[] }, '\'command\' must be an array of strings, got "node server.js"'],
+      [{ args: ['--port', 8080] as unknown as string[] }, '\'args\' must be an array of strings, got ["--port",8080]'],
       [{ env: { PORT: 8080 } as unknown as Record<string, string> }, "'env.PORT' must be a string, got 8080"],
-      [{ env: ['PORT=8080'] as unknown as Record<string, string> }, "'env' must be an object, got [\"PORT=8080\"]"],
+      [{ env: ['PORT=8080'] as unknown as Record<string, string> }, '\'env\' must be an object, got ["PORT=8080"]'],
       [{ autoscaling: true as unknown as false }, "'autoscaling' must be an object, got true"],
-      [{ autoscaling: { minReplicas: '2', maxReplicas: 4, targetCpuPercent: 50 } as never }, "'autoscaling.minReplicas' must be an integer >= 1, got \"2\""],
+      [{ autoscaling: { minReplicas: '2', maxReplicas: 4, targetCpuPercent: 50 } as never }, '\'autoscaling.minReplicas\' must be an integer >= 1, got "2"'],
       [{ autoscaling: { minReplicas: 2 } as never }, "'autoscaling.maxReplicas' must be an integer >= 1, got undefined"],
-      [{ resources: '1Gi' as never }, "'resources' must be an object, got \"1Gi\""],
-      [{ resources: { cpuLimit: 1 } as never }, "'resources.cpuLimit' must be a Kubernetes quantity such as '500m', '256Mi' or '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T), got 1"],
-      [{ podDisruptionBudget: 'yes' as unknown as boolean }, "'podDisruptionBudget' must be true or false, got \"yes\""],
+      [{ resources: '1Gi' as never }, '\'resources\' must be an object, got "1Gi"'],
+      [
+        { resources: { cpuLimit: 1 } as never },
+        "'resources.cpuLimit' must be a Kubernetes quantity such as '500m', '256Mi' or '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T), got 1",
+      ],
+      [{ podDisruptionBudget: 'yes' as unknown as boolean }, '\'podDisruptionBudget\' must be true or false, got "yes"'],
       [{ topologySpread: 0 as unknown as boolean }, "'topologySpread' must be true or false, got 0"],
-      [{ zoneSpread: 'true' as unknown as boolean }, "'zoneSpread' must be true or false, got \"true\""],
-      [{ imagePullSecrets: 'creds' as unknown as string[] }, "'imagePullSecrets' must be an array of strings, got \"creds\""],
-      [{ runAsUser: '1000' as unknown as number }, "'runAsUser' must be a non-zero UID (an integer >= 1), got \"1000\""],
-      [{ writablePaths: '/tmp' as unknown as string[] }, "'writablePaths' must be an array of strings, got \"/tmp\""],
+      [{ zoneSpread: 'true' as unknown as boolean }, '\'zoneSpread\' must be true or false, got "true"'],
+      [{ imagePullSecrets: 'creds' as unknown as string[] }, '\'imagePullSecrets\' must be an array of strings, got "creds"'],
+      [{ runAsUser: '1000' as unknown as number }, '\'runAsUser\' must be a non-zero UID (an integer >= 1), got "1000"'],
+      [{ writablePaths: '/tmp' as unknown as string[] }, '\'writablePaths\' must be an array of strings, got "/tmp"'],
       [{ config: {} as unknown as ConfigBundle[] }, "'config' must be an array of ConfigBundle, got {}"],
-      [{ config: [{ name: 'cfg' }] as unknown as ConfigBundle[] }, "'config' must be a ConfigBundle, got {\"name\":\"cfg\"}"],
-      [{ ingress: 'web.example.com' as never }, "'ingress' must be an object, got \"web.example.com\""],
-      [{ ingress: { hosts: 'web.example.com' as unknown as string[] } }, "'ingress.hosts' must be a non-empty array of host names, got \"web.example.com\""],
+      [{ config: [{ name: 'cfg' }] as unknown as ConfigBundle[] }, '\'config\' must be a ConfigBundle, got {"name":"cfg"}'],
+      [{ ingress: 'web.example.com' as never }, '\'ingress\' must be an object, got "web.example.com"'],
+      [{ ingress: { hosts: 'web.example.com' as unknown as string[] } }, '\'ingress.hosts\' must be a non-empty array of host names, got "web.example.com"'],
       [{ ingress: { annotations: [] as unknown as Record<string, string> } }, "'ingress.annotations' must be an object, got []"],
       [{ startupPath: null as unknown as string }, "'startupPath' must be an absolute HTTP path such as '/healthz', got null"],
     ];
@@ -983,7 +996,10 @@ describe('WebApp validation', () => {
         throw new Error(`with ${JSON.stringify(props)}: ${(e as Error).message}`);
       }
     }
-    expectValidationError(() => new WebApp(newEnv(), 'web', undefined as unknown as WebAppProps), "web-app 'dev/web': 'props' must be an object, got undefined");
+    expectValidationError(
+      () => new WebApp(newEnv(), 'web', undefined as unknown as WebAppProps),
+      "web-app 'dev/web': 'props' must be an object, got undefined",
+    );
   });
 
   test('fails when two constructs claim the same name in one namespace', () => {
@@ -1027,7 +1043,10 @@ describe('WebApp validation', () => {
 });
 
 describe('WebApp in a production environment', () => {
-  const prod = (props: Partial<WebAppProps>, profile = Profiles.prod) => () => synthWeb(props, profile);
+  const prod =
+    (props: Partial<WebAppProps>, profile = Profiles.prod) =>
+    () =>
+      synthWeb(props, profile);
 
   test('gets an HPA from the profile, a PDB and spread across nodes and zones', () => {
     // GIVEN / WHEN
@@ -1067,7 +1086,10 @@ describe('WebApp in a production environment', () => {
   });
 
   test('fails with podDisruptionBudget false', () => {
-    expectValidationError(prod({ podDisruptionBudget: false }), "web-app 'prod/web': 'podDisruptionBudget' must be true in a production environment, got false");
+    expectValidationError(
+      prod({ podDisruptionBudget: false }),
+      "web-app 'prod/web': 'podDisruptionBudget' must be true in a production environment, got false",
+    );
   });
 
   test('fails with topologySpread false', () => {

@@ -8,9 +8,17 @@ const { createHandler, readProperties } = require('../apps/web/src/app.js');
 function fakes(opts: { dbDown?: boolean; cacheDown?: boolean } = {}) {
   let counter = 0;
   return {
-    db: { query: async () => { if (opts.dbDown) throw new Error('connect ECONNREFUSED postgres:5432'); return { rows: [{ '?column?': 1 }] }; } },
+    db: {
+      query: async () => {
+        if (opts.dbDown) throw new Error('connect ECONNREFUSED postgres:5432');
+        return { rows: [{ '?column?': 1 }] };
+      },
+    },
     cache: {
-      ping: async () => { if (opts.cacheDown) throw new Error('redis down'); return 'PONG'; },
+      ping: async () => {
+        if (opts.cacheDown) throw new Error('redis down');
+        return 'PONG';
+      },
       incr: async () => ++counter,
     },
   };

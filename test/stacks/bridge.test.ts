@@ -37,7 +37,12 @@ describe('chartObjects', () => {
     // AND the web Deployment comes after what it was wired to
     const web = objects.find((o) => objectKey(o.manifest) === 'Deployment/three-tier-dev/web')!;
     expect(web.dependsOn).toEqual(
-      expect.arrayContaining(['StatefulSet/three-tier-dev/postgres', 'Service/three-tier-dev/postgres', 'Deployment/three-tier-dev/redis', 'ConfigMap/three-tier-dev/app-config']),
+      expect.arrayContaining([
+        'StatefulSet/three-tier-dev/postgres',
+        'Service/three-tier-dev/postgres',
+        'Deployment/three-tier-dev/redis',
+        'ConfigMap/three-tier-dev/app-config',
+      ]),
     );
     expect(objects.find((o) => o.manifest.kind === 'Namespace')!.dependsOn).toEqual([]);
   });
@@ -96,7 +101,10 @@ describe('planObjects', () => {
         {
           name: 'app',
           image: 'app:1',
-          env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 'creds', key: 'a' } } }, { name: 'B', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'b' } } }],
+          env: [
+            { name: 'A', valueFrom: { secretKeyRef: { name: 'creds', key: 'a' } } },
+            { name: 'B', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'b' } } },
+          ],
           envFrom: [{ configMapRef: { name: 'settings' } }, { secretRef: { name: 'env-secret' } }],
         },
       ],
@@ -159,7 +167,9 @@ describe('planObjects', () => {
   });
 
   test('fails on a known kind at an unknown apiVersion', () => {
-    expect(() => planObjects(plain(manifest('HorizontalPodAutoscaler', 'web', {}, 'autoscaling/v1')))).toThrow(/apiVersion\/kind 'autoscaling\/v1\/HorizontalPodAutoscaler'/);
+    expect(() => planObjects(plain(manifest('HorizontalPodAutoscaler', 'web', {}, 'autoscaling/v1')))).toThrow(
+      /apiVersion\/kind 'autoscaling\/v1\/HorizontalPodAutoscaler'/,
+    );
   });
 
   test('fails on two objects with the same identity', () => {

@@ -10,7 +10,8 @@ const DIGEST = 'registry.example.com/three-tier/web@sha256:' + 'ab'.repeat(32);
 /** A ConfigSource for `stack`: values by short key (objects JSON-encoded, as the CLI passes them). */
 function source(values: Record<string, unknown>, opts: { stack?: string; secret?: string[] } = {}): ConfigSource {
   const wire: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined) wire[k.includes(':') ? k : `three-tier:${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(values))
+    if (v !== undefined) wire[k.includes(':') ? k : `three-tier:${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
   return { project: 'three-tier', stack: opts.stack ?? 'dev', values: wire, secretKeys: new Set((opts.secret ?? []).map((k) => `three-tier:${k}`)) };
 }
 
@@ -243,16 +244,20 @@ describe('loadStackConfig', () => {
       },
     );
 
-    test.each(['https://registry.example.com', 'registry.example.com/', 'Registry.example.com', 'registry.example.com/web:1.0', 'registry', 'registry example.com'])(
-      'fails on the malformed registry %j',
-      (registry) => {
-        expect(errorOf(() => loadStackConfig(building({ registry }))).message).toBe(
-          "stack 'dev': config 'three-tier:registry' must be a registry host with an optional port and path, such as 'registry.example.com/three-tier' or 'localhost:5000' (no scheme, tag or trailing slash), " +
-            `got ${JSON.stringify(registry)}\n` +
-            '  fix: pulumi config set three-tier:registry registry.example.com/three-tier --stack dev',
-        );
-      },
-    );
+    test.each([
+      'https://registry.example.com',
+      'registry.example.com/',
+      'Registry.example.com',
+      'registry.example.com/web:1.0',
+      'registry',
+      'registry example.com',
+    ])('fails on the malformed registry %j', (registry) => {
+      expect(errorOf(() => loadStackConfig(building({ registry }))).message).toBe(
+        "stack 'dev': config 'three-tier:registry' must be a registry host with an optional port and path, such as 'registry.example.com/three-tier' or 'localhost:5000' (no scheme, tag or trailing slash), " +
+          `got ${JSON.stringify(registry)}\n` +
+          '  fix: pulumi config set three-tier:registry registry.example.com/three-tier --stack dev',
+      );
+    });
 
     test('fails when the registry is missing', () => {
       expect(errorOf(() => loadStackConfig(building({ registry: undefined }))).message).toBe(
@@ -362,7 +367,8 @@ describe('loadStackConfig', () => {
 
     test('fail on a value the profile rejects, naming the nested key', () => {
       expect(errorOf(() => loadStackConfig(building({ profile: { replicas: 0 } }))).message).toBe(
-        "stack 'dev': config 'three-tier:profile.replicas' must be an integer >= 1, got 0\n" + '  fix: pulumi config set --path three-tier:profile.replicas <value> --stack dev',
+        "stack 'dev': config 'three-tier:profile.replicas' must be an integer >= 1, got 0\n" +
+          '  fix: pulumi config set --path three-tier:profile.replicas <value> --stack dev',
       );
     });
 
@@ -378,7 +384,8 @@ describe('loadStackConfig', () => {
       ['namespace', "the namespace is set with 'three-tier:namespace'"],
     ])('fail on the field %s, which a stack does not override', (field, why) => {
       expect(errorOf(() => loadStackConfig(building({ profile: { [field]: 'x' } }))).message).toBe(
-        `stack 'dev': config 'three-tier:profile.${field}' is not a profile override; ${why}\n` + `  fix: pulumi config rm --path three-tier:profile.${field} --stack dev`,
+        `stack 'dev': config 'three-tier:profile.${field}' is not a profile override; ${why}\n` +
+          `  fix: pulumi config rm --path three-tier:profile.${field} --stack dev`,
       );
     });
   });

@@ -150,7 +150,15 @@ export async function runProgram(stack: string, config: WireConfig, opts: { prev
         if (args.type === 'docker:index/image:Image' && !opts.preview) {
           state.repoDigest = mockDigest(String(args.inputs.imageName));
         }
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true, seq: resources.length, state });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          provider: args.provider,
+          custom: args.custom ?? true,
+          seq: resources.length,
+          state,
+        });
         return { id: `${args.name}-id`, state };
       },
       call: (args) => args.inputs,

@@ -33,7 +33,10 @@ function appImage(deployment: unknown): unknown {
 /** ConfigMaps, Secrets and claims that a workload's pods read, as identities. */
 function podReferences(workload: Record<string, unknown>, namespace: string): string[] {
   type Pod = {
-    containers: { env?: { valueFrom?: { secretKeyRef?: { name: string }; configMapKeyRef?: { name: string } } }[]; envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[] }[];
+    containers: {
+      env?: { valueFrom?: { secretKeyRef?: { name: string }; configMapKeyRef?: { name: string } } }[];
+      envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+    }[];
     volumes?: { configMap?: { name: string }; secret?: { secretName: string }; persistentVolumeClaim?: { claimName: string } }[];
   };
   const pod = (workload as { spec: { template: { spec: Pod } } }).spec.template.spec;
@@ -149,7 +152,11 @@ describe.each(STACKS)('stack %s', (stack) => {
   test('keeps every secret value secret in the inputs of every resource', () => {
     // GIVEN the fake secret values fed as secret config
     // THEN none appears outside a secret in any resource's inputs
-    for (const r of run.resources) expect({ resource: `${r.type} ${r.name}`, plain: plainOccurrences(r.inputs, secretValues(stack)) }).toEqual({ resource: `${r.type} ${r.name}`, plain: [] });
+    for (const r of run.resources)
+      expect({ resource: `${r.type} ${r.name}`, plain: plainOccurrences(r.inputs, secretValues(stack)) }).toEqual({
+        resource: `${r.type} ${r.name}`,
+        plain: [],
+      });
     // AND each Secret carries its values as a secret
     for (const [name, values] of Object.entries(secretsFor(stack))) {
       const stringData = kubeObjects(run).get(`Secret/${namespace}/${name}`)!.inputs.stringData;
@@ -185,7 +192,11 @@ describe('image', () => {
     const run = await runProgram('staging', fullConfig('staging'));
     const image = run.resources.find((r) => r.type === 'docker:index/image:Image')!;
     expect(isSecretWrapper(image.inputs.registry)).toBe(true);
-    expect((image.inputs.registry as { value: unknown }).value).toEqual({ server: 'registry.example.com', username: 'three-tier-ci', password: REGISTRY_PASSWORD });
+    expect((image.inputs.registry as { value: unknown }).value).toEqual({
+      server: 'registry.example.com',
+      username: 'three-tier-ci',
+      password: REGISTRY_PASSWORD,
+    });
   });
 
   test('skips the build when the stack names a prebuilt image', async () => {
@@ -248,9 +259,9 @@ describe('bad config', () => {
     const config = withConfig(fullConfig('dev'), { [`${PROJECT}:secrets`]: JSON.stringify({ 'redis-auth': secretsFor('dev')['redis-auth'] }) });
     await expect(runProgram('dev', config)).rejects.toThrow(
       "stack 'dev': config 'three-tier:secrets.postgres-credentials.password' is missing; the Secret 'postgres-credentials' (key 'password') is read by 'three-tier/postgres'\n" +
-        "  fix: pulumi config set --secret --path three-tier:secrets.postgres-credentials.password <value> --stack dev\n" +
-        "  fix: pulumi config set --secret --path three-tier:secrets.postgres-credentials.username <value> --stack dev\n" +
-        "  fix: pulumi config set --secret --path three-tier:secrets.web-secrets.session-secret <value> --stack dev",
+        '  fix: pulumi config set --secret --path three-tier:secrets.postgres-credentials.password <value> --stack dev\n' +
+        '  fix: pulumi config set --secret --path three-tier:secrets.postgres-credentials.username <value> --stack dev\n' +
+        '  fix: pulumi config set --secret --path three-tier:secrets.web-secrets.session-secret <value> --stack dev',
     );
   });
 

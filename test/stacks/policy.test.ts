@@ -13,7 +13,14 @@ describe('policy gate in the Pulumi program', () => {
         ...actual,
         checkEnvironmentPolicy: (env: { profile: { name: string } }) => {
           throw new PolicyViolationError(
-            [{ rule: 'image-tag', object: { kind: 'Deployment', namespace: 'three-tier-dev', name: 'web' }, message: "container 'app' uses image 'web:latest'", fix: 'use a version tag' }],
+            [
+              {
+                rule: 'image-tag',
+                object: { kind: 'Deployment', namespace: 'three-tier-dev', name: 'web' },
+                message: "container 'app' uses image 'web:latest'",
+                fix: 'use a version tag',
+              },
+            ],
             [],
             env.profile.name,
           );
