@@ -108,7 +108,8 @@ export interface WebAppProps {
    */
   readonly config?: ConfigBundle[];
   /**
-   * Replicas when no HPA owns them.
+   * Replicas when no HPA owns them. Setting it while an HPA is on (from the props or the profile)
+   * fails: pass `autoscaling: false` to pin the count.
    * @default - the profile's `replicas`
    */
   readonly replicas?: number;
@@ -253,6 +254,15 @@ export class WebApp extends Construct {
     if (props.args !== undefined) assertValid(subject, 'args', props.args, checkStringList(props.args));
     if (props.replicas !== undefined) assertValid(subject, 'replicas', props.replicas, checkInteger(props.replicas, 1, 1000));
     if (props.autoscaling !== undefined && props.autoscaling !== false) validateAutoscaling(subject, 'autoscaling', props.autoscaling);
+    if (props.replicas !== undefined && autoscaling) {
+      // Never drop a prop silently: with an HPA the Deployment carries no replica count.
+      fail(
+        subject,
+        'replicas',
+        props.replicas,
+        "must not be set while an HPA owns the replica count (set 'autoscaling: false' to pin replicas, or tune the HPA's minReplicas)",
+      );
+    }
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
     validateResources(subject, 'resources', this.resources);
     assertValid(subject, 'livenessPath', this.livenessPath, checkHttpPath(this.livenessPath));

@@ -176,7 +176,11 @@ const validWebApp = perProfile((p) =>
       },
       { requiredKeys: ['image'] },
     )
-    .map((props) => props as WebAppProps),
+    // replicas only where no HPA owns them (the profile's HPA applies when autoscaling is left out)
+    .map(({ replicas, ...props }) => {
+      const hpa = props.autoscaling === undefined ? p.autoscaling !== undefined : props.autoscaling !== false;
+      return (hpa ? props : { ...props, replicas }) as WebAppProps;
+    }),
 );
 
 const validPostgres = perProfile(() =>

@@ -1125,3 +1125,22 @@ describe('WebApp in a production environment', () => {
     ).not.toThrow();
   });
 });
+
+describe('replicas and an HPA', () => {
+  test('fails when replicas are set while an HPA owns the replica count, instead of dropping them', () => {
+    // GIVEN the staging profile, whose HPA applies to every web app
+    // WHEN a web app also asks for a fixed replica count
+    // THEN it fails rather than silently writing a Deployment without replicas
+    expectValidationError(
+      () => synthWeb({ replicas: 4 }, Profiles.staging),
+      "web-app 'staging/web': 'replicas' must not be set while an HPA owns the replica count (set 'autoscaling: false' to pin replicas, or tune the HPA's minReplicas), got 4",
+    );
+  });
+
+  test('pins replicas when autoscaling is turned off', () => {
+    const { objs, web } = synthWeb({ replicas: 4, autoscaling: false }, Profiles.staging);
+    expect(web.replicas).toBe(4);
+    expect(find(objs, 'Deployment', 'web').spec.replicas).toBe(4);
+    expect(ofKind(objs, 'HorizontalPodAutoscaler')).toStrictEqual([]);
+  });
+});
