@@ -12,10 +12,10 @@ import {
   checkDnsLabel,
   checkDnsSubdomain,
   checkImage,
-  checkInteger,
   checkPinnedImage,
   checkQuantity,
   checkRecord,
+  checkUid,
   fail,
   quantityValue,
 } from './private/validate';
@@ -131,7 +131,7 @@ export class PostgresDb extends Construct implements Connectable {
     if (quantityValue(this.storage) <= 0) fail(subject, 'storage', this.storage, 'must be larger than zero');
     if (this.storageClassName !== undefined) assertValid(subject, 'storageClassName', this.storageClassName, checkDnsSubdomain(this.storageClassName));
     assertValid(subject, 'credentialsSecret', this.credentialsSecret, checkDnsSubdomain(this.credentialsSecret));
-    assertValid(subject, 'runAsUser', this.runAsUser, checkInteger(this.runAsUser, 1, 2147483647) ? 'must be a non-zero UID (an integer >= 1)' : undefined);
+    assertValid(subject, 'runAsUser', this.runAsUser, checkUid(this.runAsUser));
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
     validateResources(subject, 'resources', this.resources);
 

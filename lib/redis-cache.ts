@@ -15,11 +15,11 @@ import {
   checkDnsLabel,
   checkDnsSubdomain,
   checkImage,
-  checkInteger,
   checkOneOf,
   checkPinnedImage,
   checkQuantity,
   checkRecord,
+  checkUid,
   fail,
   quantityValue,
 } from './private/validate';
@@ -148,7 +148,7 @@ export class RedisCache extends Construct implements Connectable {
     assertValid(subject, 'persistence', this.persistence, checkBoolean(this.persistence));
     assertValid(subject, 'storage', this.storage, checkQuantity(this.storage));
     if (quantityValue(this.storage) <= 0) fail(subject, 'storage', this.storage, 'must be larger than zero');
-    assertValid(subject, 'runAsUser', this.runAsUser, checkInteger(this.runAsUser, 1, 2147483647) ? 'must be a non-zero UID (an integer >= 1)' : undefined);
+    assertValid(subject, 'runAsUser', this.runAsUser, checkUid(this.runAsUser));
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
     validateResources(subject, 'resources', this.resources);
     if (redisBytes(this.maxmemory) >= quantityValue(this.resources.memoryLimit)) {

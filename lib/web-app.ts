@@ -23,6 +23,7 @@ import {
   checkPinnedImage,
   checkPort,
   checkRecord,
+  checkUid,
   checkString,
   checkStringList,
   fail,
@@ -273,7 +274,7 @@ export class WebApp extends Construct {
     assertValid(subject, 'zoneSpread', zoneSpread, checkBoolean(zoneSpread));
     assertValid(subject, 'imagePullSecrets', imagePullSecrets, checkStringList(imagePullSecrets));
     for (const s of imagePullSecrets) assertValid(subject, 'imagePullSecrets', s, checkDnsSubdomain(s));
-    assertValid(subject, 'runAsUser', this.runAsUser, checkInteger(this.runAsUser, 1, 2147483647) ? 'must be a non-zero UID (an integer >= 1)' : undefined);
+    assertValid(subject, 'runAsUser', this.runAsUser, checkUid(this.runAsUser));
     assertValid(subject, 'writablePaths', writablePaths, checkStringList(writablePaths));
     for (const p of writablePaths) assertValid(subject, 'writablePaths', p, /^\/[^\0]*$/.test(p) ? undefined : 'must be absolute paths');
     const dupPath = firstDuplicate(writablePaths);

@@ -352,6 +352,24 @@ const resourceCorruptions = (extra: readonly string[] = []) => [
   set('resources', fc.constant<unknown>({ memoryRequest: '2Gi', memoryLimit: '1Gi' }), ['resources.memoryRequest', ...extra]),
 ];
 
+/** Bad names and images, as PostgresDb and RedisCache validate them alike. */
+const serverNameAndImageCorruptions = (): fc.Arbitrary<Corruption>[] => [
+  set(
+    'name',
+    oneOf(
+      badLabel,
+      wrongType.filter((v) => typeof v !== 'string'),
+    ),
+  ),
+  set(
+    'image',
+    oneOf(
+      badImage,
+      wrongType.filter((v) => v !== 'x'),
+    ),
+  ),
+];
+
 const webCorruptions: fc.Arbitrary<Corruption> = oneOf(
   set(
     'name',
@@ -534,20 +552,7 @@ describe('invalid props', () => {
 
   test(`fail ${RUNS} random invalid PostgresDb prop sets with a ValidationError`, () => {
     const corruptions = oneOf(
-      set(
-        'name',
-        oneOf(
-          badLabel,
-          wrongType.filter((v) => typeof v !== 'string'),
-        ),
-      ),
-      set(
-        'image',
-        oneOf(
-          badImage,
-          wrongType.filter((v) => v !== 'x'),
-        ),
-      ),
+      ...serverNameAndImageCorruptions(),
       set(
         'database',
         oneOf(
@@ -587,20 +592,7 @@ describe('invalid props', () => {
 
   test(`fail ${RUNS} random invalid RedisCache prop sets with a ValidationError`, () => {
     const corruptions = oneOf(
-      set(
-        'name',
-        oneOf(
-          badLabel,
-          wrongType.filter((v) => typeof v !== 'string'),
-        ),
-      ),
-      set(
-        'image',
-        oneOf(
-          badImage,
-          wrongType.filter((v) => v !== 'x'),
-        ),
-      ),
+      ...serverNameAndImageCorruptions(),
       set('maxmemory', oneOf(fc.constantFrom<unknown>('', '0mb', '1tb', '256 mb', '-1mb', 'mb', '1.5gb'), wrongType)),
       set('maxmemory', fc.constantFrom<unknown>('100gb', '999999mb'), ['maxmemory']),
       set('maxmemoryPolicy', oneOf(fc.constantFrom<unknown>('lru', 'ALLKEYS-LRU', ''), wrongType)),

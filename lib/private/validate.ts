@@ -109,6 +109,11 @@ export function checkInteger(value: unknown, min: number, max = Number.MAX_SAFE_
   return undefined;
 }
 
+/** A UID or GID a container may run as: not root, and within the 32-bit signed range Kubernetes accepts. */
+export function checkUid(value: unknown): string | undefined {
+  return checkInteger(value, 1, 2147483647) ? 'must be a non-zero UID (an integer >= 1)' : undefined;
+}
+
 /** A Kubernetes quantity such as `250m`, `512Mi` or `10Gi`. `10GB` is not one. */
 export function checkQuantity(value: unknown): string | undefined {
   if (typeof value !== 'string' || !QUANTITY.test(value)) {
