@@ -1,15 +1,5 @@
-import {
-  Subject,
-  assertValid,
-  checkBoolean,
-  checkDnsLabel,
-  checkHostname,
-  checkInteger,
-  checkQuantity,
-  checkRecord,
-  fail,
-  quantityValue,
-} from './private/validate';
+import { AUTOSCALING_FIELDS, RESOURCE_FIELDS, fieldsOf, validateAutoscaling, validateResources } from './private/resources';
+import { Subject, assertValid, checkBoolean, checkDnsLabel, checkHostname, checkInteger, checkQuantity, checkRecord, fail } from './private/validate';
 
 /** CPU and memory requests and limits of one container. */
 export interface ResourceSpec {
@@ -71,8 +61,12 @@ export interface EnvironmentProfile {
 
 const small: ResourceSpec = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '250m', memoryLimit: '128Mi' };
 
-/** The built-in profiles. Derive your own with `defineProfile`. */
-export const Profiles: { readonly dev: EnvironmentProfile; readonly staging: EnvironmentProfile; readonly prod: EnvironmentProfile } = {
+/**
+ * The built-in profiles. Derive your own with `defineProfile`. They are deeply frozen: an
+ * assignment such as `Profiles.prod.production = false` throws (in strict mode) instead of
+ * silently turning off the production rules of every later `prod` Environment.
+ */
+export const Profiles: { readonly dev: EnvironmentProfile; readonly staging: EnvironmentProfile; readonly prod: EnvironmentProfile } = frozenCopy({
   dev: {
     name: 'dev',
     namespace: 'dev',
@@ -124,7 +118,7 @@ export const Profiles: { readonly dev: EnvironmentProfile; readonly staging: Env
     domain: 'example.com',
     tls: true,
   },
-};
+});
 
 /** Overrides accepted by `defineProfile`; nested resources may be given in part. */
 export type ProfileOverrides = Partial<Omit<EnvironmentProfile, 'resources'>> & {
@@ -132,24 +126,34 @@ export type ProfileOverrides = Partial<Omit<EnvironmentProfile, 'resources'>> & 
 };
 
 /**
- * Derives a profile from a base profile, validating the result.
+ * Derives a profile from a base profile, validating the result. Resources are merged per workload
+ * kind; `autoscaling: undefined` turns autoscaling off. A key that is not a profile field fails
+ * (with the nearest field as a suggestion) rather than being ignored. The result is a deeply
+ * frozen copy: neither the base nor the objects passed in `overrides` are shared or frozen.
  *
  * @example defineProfile(Profiles.prod, { name: 'prod-eu', namespace: 'shop-prod-eu', domain: 'eu.example.com' })
  */
 export function defineProfile(base: EnvironmentProfile, overrides: ProfileOverrides = {}): EnvironmentProfile {
-  const profile: EnvironmentProfile = {
-    ...base,
-    ...overrides,
-    resources: { ...base.resources, ...(overrides.resources ?? {}) },
-  };
+  const baseSubject: Subject = { kind: KIND, path: nameOf(base) };
+  assertValid(baseSubject, 'base', base, isRecord(base) ? undefined : 'must be an EnvironmentProfile such as Profiles.dev');
+  assertValid(baseSubject, 'overrides', overrides, isRecord(overrides) ? undefined : 'must be an object of profile fields such as { replicas: 2 }');
+  const resources =
+    overrides.resources === undefined
+      ? base.resources
+      : isRecord(base.resources) && isRecord(overrides.resources)
+        ? { ...base.resources, ...overrides.resources }
+        : overrides.resources;
+  const profile = { ...base, ...overrides, resources } as EnvironmentProfile;
   validateProfile(profile);
-  return profile;
+  // Validation has checked every key and value, so the copy holds only our own objects.
+  return frozenCopy(profile);
 }
 
-/** Throws a ValidationError naming the profile field when a profile is malformed. */
+/** Throws a ValidationError naming the profile field when a profile is malformed or has a key it does not know. */
 export function validateProfile(profile: EnvironmentProfile): void {
-  const subject: Subject = { kind: 'environment-profile', path: String(profile?.name) };
+  const subject: Subject = { kind: KIND, path: nameOf(profile) };
   assertValid(subject, 'profile', profile, checkRecord(profile));
+  assertKnownKeys(subject, '', profile, PROFILE_FIELDS, 'a profile field', 'fields');
   assertValid(subject, 'name', profile.name, checkDnsLabel(profile.name));
   assertValid(subject, 'namespace', profile.namespace, checkDnsLabel(profile.namespace));
   assertValid(subject, 'production', profile.production, checkBoolean(profile.production));
@@ -160,33 +164,98 @@ export function validateProfile(profile: EnvironmentProfile): void {
   assertValid(subject, 'postgresStorage', profile.postgresStorage, checkQuantity(profile.postgresStorage));
   assertValid(subject, 'redisStorage', profile.redisStorage, checkQuantity(profile.redisStorage));
   assertValid(subject, 'resources', profile.resources, checkRecord(profile.resources));
-  for (const kind of ['web', 'postgres', 'redis'] as const) {
+  assertKnownKeys(subject, 'resources.', profile.resources, WORKLOAD_KINDS, 'a workload kind', 'kinds');
+  for (const kind of WORKLOAD_KINDS) {
+    assertKnownKeys(subject, `resources.${kind}.`, profile.resources[kind], RESOURCE_FIELDS, 'a ResourceSpec field', 'fields');
     validateResources(subject, `resources.${kind}`, profile.resources[kind]);
   }
-  if (profile.autoscaling !== undefined) validateAutoscaling(subject, 'autoscaling', profile.autoscaling);
-}
-
-/** Validates a ResourceSpec: four quantities, with each request no larger than its limit. */
-export function validateResources(subject: Subject, prop: string, spec: ResourceSpec): void {
-  assertValid(subject, prop, spec, checkRecord(spec));
-  for (const field of ['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const) {
-    assertValid(subject, `${prop}.${field}`, spec[field], checkQuantity(spec[field]));
-  }
-  if (quantityValue(spec.cpuRequest) > quantityValue(spec.cpuLimit)) {
-    fail(subject, `${prop}.cpuRequest`, spec.cpuRequest, `must not exceed cpuLimit ${spec.cpuLimit}`);
-  }
-  if (quantityValue(spec.memoryRequest) > quantityValue(spec.memoryLimit)) {
-    fail(subject, `${prop}.memoryRequest`, spec.memoryRequest, `must not exceed memoryLimit ${spec.memoryLimit}`);
+  if (profile.autoscaling !== undefined) {
+    assertKnownKeys(subject, 'autoscaling.', profile.autoscaling, AUTOSCALING_FIELDS, 'an AutoscalingSpec field', 'fields');
+    validateAutoscaling(subject, 'autoscaling', profile.autoscaling);
   }
 }
 
-/** Validates HPA settings: 1 <= min <= max and a CPU target from 1 to 100 percent. */
-export function validateAutoscaling(subject: Subject, prop: string, spec: AutoscalingSpec): void {
-  assertValid(subject, prop, spec, checkRecord(spec));
-  assertValid(subject, `${prop}.minReplicas`, spec.minReplicas, checkInteger(spec.minReplicas, 1));
-  assertValid(subject, `${prop}.maxReplicas`, spec.maxReplicas, checkInteger(spec.maxReplicas, 1));
-  if (spec.minReplicas > spec.maxReplicas) {
-    fail(subject, `${prop}.minReplicas`, spec.minReplicas, `must not exceed maxReplicas (${spec.maxReplicas})`);
+// --- private helpers ---------------------------------------------------------------------------
+
+const KIND = 'environment-profile';
+
+const PROFILE_FIELDS = fieldsOf<EnvironmentProfile>({
+  name: true,
+  namespace: true,
+  production: true,
+  replicas: true,
+  autoscaling: true,
+  resources: true,
+  postgresStorage: true,
+  redisStorage: true,
+  zoneSpread: true,
+  domain: true,
+  tls: true,
+});
+
+const WORKLOAD_KINDS = fieldsOf<EnvironmentProfile['resources']>({ web: true, postgres: true, redis: true });
+
+/** The profile's name for error messages, or `<unnamed>` when it has none to show. */
+function nameOf(profile: unknown): string {
+  return isRecord(profile) && typeof profile.name === 'string' ? profile.name : '<unnamed>';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return checkRecord(value) === undefined;
+}
+
+/**
+ * Fails on the first own key of `value` that is not in `known`, suggesting the nearest known key
+ * when it is close enough to be a typo and listing all of them otherwise. Non-objects are left
+ * for the caller's own check.
+ */
+function assertKnownKeys(subject: Subject, prefix: string, value: unknown, known: readonly string[], what: string, plural: string): void {
+  if (!isRecord(value)) return;
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const near = nearest(key, known);
+    const hint = near === undefined ? `the ${plural} are ${known.map((k) => `'${k}'`).join(', ')}` : `did you mean '${near}'?`;
+    fail(subject, `${prefix}${key}`, value[key], `is not ${what} (${hint})`);
   }
-  assertValid(subject, `${prop}.targetCpuPercent`, spec.targetCpuPercent, checkInteger(spec.targetCpuPercent, 1, 100));
+}
+
+/**
+ * The candidate with the smallest edit distance to `key`, ignoring case, when that distance is at
+ * most 2 (or a third of the key's length for long keys): close enough to be a typo. Ties go to the
+ * first candidate.
+ */
+function nearest(key: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.max(2, Math.floor(key.length / 3));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance: the fewest single-character insertions, deletions and substitutions that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * A copy of `value` in which every plain object is a new, frozen object, recursively. Applied to
+ * validated profiles only, which are trees of records and primitives.
+ */
+function frozenCopy<T>(value: T): T {
+  if (!isRecord(value)) return value;
+  return Object.freeze(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, frozenCopy(v)]))) as T;
 }

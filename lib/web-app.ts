@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { ConfigBundle } from './config-bundle';
 import { Connectable } from './connection';
 import { Environment } from './environment';
-import { AutoscalingSpec, ResourceSpec, validateAutoscaling, validateResources } from './environment-profile';
+import { AutoscalingSpec, ResourceSpec } from './environment-profile';
+import { validateAutoscaling, validateResources } from './private/resources';
 import { containerSecurityContext, objectMeta, podSecurityContext, resourceRequirements, scratchVolume, workloadLabels } from './private/meta';
 import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
 import {

@@ -1,5 +1,13 @@
-import { EnvironmentProfile, Profiles, defineProfile, validateProfile } from '../lib';
-import { expectValidationError } from './util';
+import { Testing } from 'cdk8s';
+import { Environment, EnvironmentProfile, ProfileOverrides, Profiles, WebApp, defineProfile, validateProfile } from '../lib';
+import { expectValidationError, thrown } from './util';
+
+/** Paths of the objects below `value` (itself included) that are not frozen. */
+function unfrozenPaths(value: unknown, path: string): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const own = Object.isFrozen(value) ? [] : [path];
+  return [...own, ...Object.entries(value).flatMap(([k, v]) => unfrozenPaths(v, `${path}.${k}`))];
+}
 
 describe('Profiles', () => {
   test.each(['dev', 'staging', 'prod'] as const)('the built-in %s profile is valid and named after itself', (name) => {
@@ -25,6 +33,67 @@ describe('Profiles', () => {
     expect(Profiles.dev.autoscaling).toBeUndefined();
     expect(Profiles.dev.tls).toBe(false);
     expect(Profiles.dev.zoneSpread).toBe(false);
+  });
+
+  test('the Profiles object, every built-in profile and every nested spec are frozen', () => {
+    expect(unfrozenPaths(Profiles, 'Profiles')).toStrictEqual([]);
+  });
+
+  test('assigning Profiles.prod.production throws a TypeError and leaves prod a production profile', () => {
+    // GIVEN
+    const prod = Profiles.prod as { production: boolean };
+
+    // WHEN
+    const error = thrown(() => {
+      prod.production = false;
+    });
+
+    // THEN
+    expect(error).toBeInstanceOf(TypeError);
+    expect(Profiles.prod.production).toBe(true);
+  });
+
+  test('assigning Profiles.prod.resources.web.cpuLimit throws a TypeError and leaves the limit unchanged', () => {
+    // GIVEN
+    const web = Profiles.prod.resources.web as { cpuLimit: string };
+
+    // WHEN
+    const error = thrown(() => {
+      web.cpuLimit = '100';
+    });
+
+    // THEN
+    expect(error).toBeInstanceOf(TypeError);
+    expect(Profiles.prod.resources.web.cpuLimit).toBe('1');
+  });
+
+  test('replacing a built-in profile throws a TypeError and leaves it in place', () => {
+    // GIVEN
+    const profiles = Profiles as { prod: EnvironmentProfile };
+
+    // WHEN
+    const error = thrown(() => {
+      profiles.prod = Profiles.dev;
+    });
+
+    // THEN
+    expect(error).toBeInstanceOf(TypeError);
+    expect(Profiles.prod.name).toBe('prod');
+  });
+
+  test('a prod Environment created after an attempt to turn production off still enforces the production rules', () => {
+    // GIVEN: Reflect.set reports a refused assignment instead of throwing
+    Reflect.set(Profiles.prod, 'production', false);
+
+    // WHEN
+    const env = new Environment(Testing.app(), 'prod', { profile: Profiles.prod });
+
+    // THEN
+    expect(env.profile.production).toBe(true);
+    expectValidationError(
+      () => new WebApp(env, 'web', { image: 'nginx:latest' }),
+      "web-app 'prod/web': 'image' must be pinned by version tag or digest in a production environment (not 'latest' and not untagged), got \"nginx:latest\"",
+    );
   });
 });
 
@@ -61,6 +130,120 @@ describe('defineProfile', () => {
 
   test('can turn autoscaling off with undefined', () => {
     expect(defineProfile(Profiles.prod, { autoscaling: undefined }).autoscaling).toBeUndefined();
+  });
+
+  test('returns a deeply frozen profile, so that a derived profile cannot be bent either', () => {
+    // GIVEN / WHEN
+    const profile = defineProfile(Profiles.prod, { name: 'prod-eu', resources: { web: { ...Profiles.prod.resources.web } } });
+
+    // THEN
+    expect(unfrozenPaths(profile, 'profile')).toStrictEqual([]);
+    expect(
+      thrown(() => {
+        (profile as { production: boolean }).production = false;
+      }),
+    ).toBeInstanceOf(TypeError);
+    expect(
+      thrown(() => {
+        (profile.resources.web as { cpuLimit: string }).cpuLimit = '100';
+      }),
+    ).toBeInstanceOf(TypeError);
+    expect(profile.production).toBe(true);
+    expect(profile.resources.web.cpuLimit).toBe('1');
+  });
+
+  test('neither freezes nor shares the objects passed as overrides', () => {
+    // GIVEN
+    const web = { cpuRequest: '1', memoryRequest: '1Gi', cpuLimit: '2', memoryLimit: '2Gi' };
+    const autoscaling = { minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70 };
+
+    // WHEN
+    const profile = defineProfile(Profiles.dev, { autoscaling, resources: { web } });
+
+    // THEN
+    expect(Object.isFrozen(web) || Object.isFrozen(autoscaling)).toBe(false);
+    expect(profile.resources.web).not.toBe(web);
+    expect(profile.autoscaling).not.toBe(autoscaling);
+    expect(profile.resources.web).toStrictEqual(web);
+    expect(profile.autoscaling).toStrictEqual(autoscaling);
+  });
+
+  test('fails on a misspelt field and suggests the nearest one', () => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { replcas: 2 } as ProfileOverrides),
+      "environment-profile 'dev': 'replcas' is not a profile field (did you mean 'replicas'?), got 2",
+    );
+  });
+
+  test('fails on an unknown field that resembles none and lists the fields', () => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { storage: '20Gi' } as ProfileOverrides),
+      "environment-profile 'dev': 'storage' is not a profile field (the fields are 'name', 'namespace', 'production', 'replicas', 'autoscaling', 'resources', 'postgresStorage', 'redisStorage', 'zoneSpread', 'domain', 'tls'), got \"20Gi\"",
+    );
+  });
+
+  test('fails on a misspelt field in resources.web and suggests the nearest one', () => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { resources: { web: { ...Profiles.dev.resources.web, cpuLimt: '1' } as EnvironmentProfile['resources']['web'] } }),
+      "environment-profile 'dev': 'resources.web.cpuLimt' is not a ResourceSpec field (did you mean 'cpuLimit'?), got \"1\"",
+    );
+  });
+
+  test('fails on an unknown workload kind in resources and lists the kinds', () => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { resources: { cache: Profiles.dev.resources.redis } as ProfileOverrides['resources'] }),
+      'environment-profile \'dev\': \'resources.cache\' is not a workload kind (the kinds are \'web\', \'postgres\', \'redis\'), got {"cpuRequest":"50m","memoryRequest":"64Mi","cpuLimit":"250m","memoryLimit":"320Mi"}',
+    );
+  });
+
+  test('fails on a misspelt workload kind and suggests the nearest one', () => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { resources: { postgress: Profiles.prod.resources.postgres } as ProfileOverrides['resources'] }),
+      'environment-profile \'dev\': \'resources.postgress\' is not a workload kind (did you mean \'postgres\'?), got {"cpuRequest":"500m","memoryRequest":"1Gi","cpuLimit":"2","memoryLimit":"2Gi"}',
+    );
+  });
+
+  test('fails on a misspelt autoscaling field and suggests the nearest one', () => {
+    expectValidationError(
+      () =>
+        defineProfile(Profiles.prod, { autoscaling: { minReplicas: 3, maxReplica: 10, targetCpuPercent: 50 } as unknown as EnvironmentProfile['autoscaling'] }),
+      "environment-profile 'prod': 'autoscaling.maxReplica' is not an AutoscalingSpec field (did you mean 'maxReplicas'?), got 10",
+    );
+  });
+
+  test('fails on a missing base instead of throwing a TypeError', () => {
+    expectValidationError(
+      () => defineProfile(undefined as unknown as EnvironmentProfile),
+      "environment-profile '<unnamed>': 'base' must be an EnvironmentProfile such as Profiles.dev, got undefined",
+    );
+  });
+
+  test('fails on a base that is the name of a profile rather than the profile', () => {
+    expectValidationError(
+      () => defineProfile('prod' as unknown as EnvironmentProfile),
+      "environment-profile '<unnamed>': 'base' must be an EnvironmentProfile such as Profiles.dev, got \"prod\"",
+    );
+  });
+
+  test('fails on null overrides instead of throwing a TypeError', () => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, null as unknown as ProfileOverrides),
+      "environment-profile 'dev': 'overrides' must be an object of profile fields such as { replicas: 2 }, got null",
+    );
+  });
+
+  test('fails on overrides given as an array', () => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, [{ replicas: 2 }] as unknown as ProfileOverrides),
+      "environment-profile 'dev': 'overrides' must be an object of profile fields such as { replicas: 2 }, got [{\"replicas\":2}]",
+    );
+  });
+
+  test('fails on null resources instead of ignoring them', () => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { resources: null as unknown as ProfileOverrides['resources'] }),
+      "environment-profile 'dev': 'resources' must be an object, got null",
+    );
   });
 
   test('fails on a name that is not a DNS-1123 label', () => {
@@ -163,7 +346,16 @@ describe('defineProfile', () => {
   test('fails on a profile that is not an object', () => {
     expectValidationError(
       () => validateProfile(null as unknown as EnvironmentProfile),
-      "environment-profile 'undefined': 'profile' must be an object, got null",
+      "environment-profile '<unnamed>': 'profile' must be an object, got null",
+    );
+  });
+});
+
+describe('validateProfile', () => {
+  test('fails on a profile literal with a misspelt field, as an Environment receives it', () => {
+    expectValidationError(
+      () => new Environment(Testing.app(), 'dev', { profile: { ...Profiles.dev, tsl: true } as EnvironmentProfile }),
+      "environment-profile 'dev': 'tsl' is not a profile field (did you mean 'tls'?), got true",
     );
   });
 });

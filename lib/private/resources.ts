@@ -1,0 +1,44 @@
+import type { AutoscalingSpec, ResourceSpec } from '../environment-profile';
+import { Subject, assertValid, checkInteger, checkQuantity, checkRecord, fail, quantityValue } from './validate';
+
+/**
+ * Checks of the specs that a profile holds and constructs accept: container resources and HPA
+ * settings. They take the private `Subject`, so they are not part of the public API.
+ */
+
+/**
+ * The fields of `T` in the order messages list them. Typed as `Record<keyof T, true>`, the
+ * argument cannot miss a field of `T` or add one, so the list follows the interface.
+ */
+export function fieldsOf<T>(fields: Record<keyof T, true>): readonly (keyof T & string)[] {
+  return Object.keys(fields) as (keyof T & string)[];
+}
+
+export const RESOURCE_FIELDS = fieldsOf<ResourceSpec>({ cpuRequest: true, memoryRequest: true, cpuLimit: true, memoryLimit: true });
+
+export const AUTOSCALING_FIELDS = fieldsOf<AutoscalingSpec>({ minReplicas: true, maxReplicas: true, targetCpuPercent: true });
+
+/** Validates a ResourceSpec: four quantities, with each request no larger than its limit. */
+export function validateResources(subject: Subject, prop: string, spec: ResourceSpec): void {
+  assertValid(subject, prop, spec, checkRecord(spec));
+  for (const field of RESOURCE_FIELDS) {
+    assertValid(subject, `${prop}.${field}`, spec[field], checkQuantity(spec[field]));
+  }
+  if (quantityValue(spec.cpuRequest) > quantityValue(spec.cpuLimit)) {
+    fail(subject, `${prop}.cpuRequest`, spec.cpuRequest, `must not exceed cpuLimit ${spec.cpuLimit}`);
+  }
+  if (quantityValue(spec.memoryRequest) > quantityValue(spec.memoryLimit)) {
+    fail(subject, `${prop}.memoryRequest`, spec.memoryRequest, `must not exceed memoryLimit ${spec.memoryLimit}`);
+  }
+}
+
+/** Validates HPA settings: 1 <= min <= max and a CPU target from 1 to 100 percent. */
+export function validateAutoscaling(subject: Subject, prop: string, spec: AutoscalingSpec): void {
+  assertValid(subject, prop, spec, checkRecord(spec));
+  assertValid(subject, `${prop}.minReplicas`, spec.minReplicas, checkInteger(spec.minReplicas, 1));
+  assertValid(subject, `${prop}.maxReplicas`, spec.maxReplicas, checkInteger(spec.maxReplicas, 1));
+  if (spec.minReplicas > spec.maxReplicas) {
+    fail(subject, `${prop}.minReplicas`, spec.minReplicas, `must not exceed maxReplicas (${spec.maxReplicas})`);
+  }
+  assertValid(subject, `${prop}.targetCpuPercent`, spec.targetCpuPercent, checkInteger(spec.targetCpuPercent, 1, 100));
+}
