@@ -5,6 +5,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Type checking runs once in `npm test` (tsc --noEmit); jest only transpiles.
   transform: { '^.+\\.ts$': 'ts-jest' },
+  // The reference app imports the library by its package name, as a user does (tsconfig.json 'paths').
+  moduleNameMapper: { '^kubestack$': '<rootDir>/lib/index.ts', '^kubestack/pulumi$': '<rootDir>/lib/pulumi/index.ts' },
+  modulePathIgnorePatterns: ['<rootDir>/examples/', '<rootDir>/build/'],
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

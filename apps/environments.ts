@@ -1,4 +1,4 @@
-import { EnvironmentProfile, Profiles, defineProfile } from '../lib';
+import { EnvironmentProfile, Profiles, defineProfile } from 'kubestack';
 
 /** One deployment target of the reference app. */
 export interface AppEnvironment {

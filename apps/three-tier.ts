@@ -1,4 +1,4 @@
-import { ConfigBundle, Environment, PostgresDb, RedisCache, WebApp } from '../lib';
+import { ConfigBundle, Environment, PostgresDb, RedisCache, WebApp } from 'kubestack';
 
 /** What differs between deployments of the reference app, beyond the profile. */
 export interface ThreeTierOptions {

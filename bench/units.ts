@@ -4,8 +4,7 @@
 // RedisCache and a WebApp with an Ingress, an HPA and a PDB, wired together. Every name carries
 // the unit's index (web-0042, postgres-0042…) so that all units live in one namespace.
 import { App, Yaml } from 'cdk8s';
-import { ConfigBundle, Environment, PostgresDb, enforcePolicy, Profiles, RedisCache, WebApp, defineProfile } from '../lib';
-import { checkEnvironmentPolicy } from '../apps/main';
+import { ConfigBundle, Environment, PolicyViolationError, PostgresDb, Profiles, RedisCache, WebApp, defineProfile } from 'kubestack';
 import { BENCH_IMAGE, BENCH_NAMESPACE, BENCH_PART_OF, unitSuffix } from './unit-spec';
 
 /** The production profile (HPA, PDB, TLS, topology spread) in the benchmark namespace. */
@@ -30,7 +29,7 @@ export function buildOurs(n: number): OursApp {
  * through the same `checkEnvironmentPolicy`. Throws on a violation; returns the waiver count.
  */
 export function gateOurs(built: OursApp): number {
-  return checkEnvironmentPolicy(built.env).length;
+  return gateObjects(built, built.env.manifests());
 }
 
 /** Step 2 of `npm run synth` before the profiling fix: `app.synth()`, here to a string instead of a file. */
@@ -44,12 +43,14 @@ export function synthOurs(built: OursApp): string {
  * `toJson()` instead of two.
  */
 export function objectsOurs(built: OursApp): unknown[] {
-  return built.env.toJson();
+  return built.env.manifests();
 }
 
+/** The Environment's policy gate over `docs` (what `env.synthesize()` runs once); throws on a violation, returns the waiver count. */
 export function gateObjects(built: OursApp, docs: unknown[]): number {
-  const { env } = built;
-  return enforcePolicy(docs, { production: env.profile.production, requiredSecrets: env.requiredSecrets, environment: env.profile.name }).waivers.length;
+  const report = built.env.checkPolicy(docs);
+  if (report.violations.length > 0) throw new PolicyViolationError(report.violations, report.waivers, built.env.profile.name);
+  return report.waivers.length;
 }
 
 export function yamlOf(docs: unknown[]): string {

@@ -31,7 +31,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { secretPath } from '../stacks/config';
+import { secretPath } from 'kubestack/pulumi';
 
 const ROOT = path.join(__dirname, '..');
 const ALL_ENVS = ['dev', 'staging', 'prod'] as const;

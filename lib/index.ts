@@ -5,5 +5,7 @@ export * from './config-bundle';
 export * from './postgres-db';
 export * from './redis-cache';
 export * from './web-app';
-export { ValidationError } from './private/validate';
 export * from './policy-gate';
+export * from './write-environments';
+export * from './secret-commands';
+export { ValidationError, checkDnsLabel, checkDnsSubdomain, checkHostname, checkImage, checkQuantity, formatValue } from './private/validate';

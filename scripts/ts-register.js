@@ -40,6 +40,33 @@ function transpile(source, filename) {
   return out;
 }
 
+// The reference app (apps/, stacks/), the e2e and the benchmark import the library the way a user
+// does, as 'kubestack' and 'kubestack/pulumi'. Inside this repository those names resolve to the
+// TypeScript sources (as tsconfig.json 'paths' and jest's moduleNameMapper do), so that synthesis
+// needs no build; the published package resolves them through its 'exports' map to build/.
+const root = path.join(__dirname, '..');
+const ENTRY_POINTS = {
+  kubestack: path.join(root, 'lib', 'index.ts'),
+  'kubestack/pulumi': path.join(root, 'lib', 'pulumi', 'index.ts'),
+};
+const Module = require('module');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+  const entry = Object.prototype.hasOwnProperty.call(ENTRY_POINTS, request) ? ENTRY_POINTS[request] : undefined;
+  const from = parent && parent.filename;
+  // Only for this repository's own files: a project under examples/ installs the packed tarball.
+  if (
+    entry &&
+    from &&
+    from.startsWith(root + path.sep) &&
+    !from.includes(`${path.sep}node_modules${path.sep}`) &&
+    !from.startsWith(path.join(root, 'examples') + path.sep)
+  ) {
+    return entry;
+  }
+  return resolveFilename.call(this, request, parent, ...rest);
+};
+
 require.extensions['.ts'] = function (module, filename) {
   const source = fs.readFileSync(filename, 'utf8');
   module._compile(transpile(source, filename), filename);
@@ -48,7 +75,13 @@ require.extensions['.ts'] = function (module, filename) {
 // `node scripts/ts-register.js` (run by `npm ci` through the `prepare` script) fills the cache
 // ahead of time, so that even the first `npm run synth` after a fresh install is warm.
 if (require.main === module) {
-  const root = path.join(__dirname, '..');
+  try {
+    require.resolve('typescript');
+  } catch {
+    // Installed without dev dependencies (npm ci --omit=dev): nothing to warm, nothing to fail.
+    console.log('ts-register: typescript is not installed; the transpile cache is filled on first use');
+    process.exit(0);
+  }
   let count = 0;
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -7,20 +7,20 @@
  * value received (never a secret's value) and the `pulumi config` command that fixes it.
  */
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentName } from '../apps/environments';
-import { EnvironmentProfile, ProfileOverrides, RequiredSecret, ResourceSpec, ValidationError, defineProfile } from '../lib';
-import { checkDnsLabel, checkHostname, checkImage, formatValue } from '../lib/private/validate';
+import {
+  EnvironmentProfile,
+  ProfileOverrides,
+  ResourceSpec,
+  ValidationError,
+  checkDnsLabel,
+  checkHostname,
+  checkImage,
+  defineProfile,
+  formatValue,
+} from 'kubestack';
+import { ConfigError, ConfigSource, configSetCommand, kindOf, quotedConfigKey } from 'kubestack/pulumi';
 
-/** The configuration as the Pulumi CLI hands it to the program. */
-export interface ConfigSource {
-  /** Project name from Pulumi.yaml; the namespace of every key below (`three-tier:registry`). */
-  readonly project: string;
-  /** Stack name (`dev`, `staging`, `prod`, or your own). */
-  readonly stack: string;
-  /** Every value by fully qualified key; objects and lists arrive as JSON text. */
-  readonly values: Readonly<Record<string, string>>;
-  /** Fully qualified keys whose values were set with `--secret`. */
-  readonly secretKeys: ReadonlySet<string>;
-}
+export type { ConfigSource };
 
 /** A value that may be a secret; `stacks/index.ts` wraps secret ones in `pulumi.secret`. */
 export interface ConfigValue {
@@ -78,9 +78,6 @@ export interface StackConfig {
   readonly image: ImageSource;
 }
 
-/** Secret values by Secret name, then key, as the Kubernetes Secrets hold them. */
-export type SecretValues = Readonly<Record<string, Readonly<Record<string, string>>>>;
-
 /**
  * The keys this program reads, each documented where it is validated. A key of the project's
  * namespace that is not here fails, so that a typo (`three-tier:namspace`) is not silently ignored.
@@ -106,22 +103,9 @@ export const BUILD_DEFAULTS = { context: 'apps/web', dockerfile: 'apps/web/Docke
 /** Fields of `profile` that a stack may override. `name` and `production` belong to the environment. */
 export const PROFILE_OVERRIDE_FIELDS = ['replicas', 'autoscaling', 'resources', 'postgresStorage', 'redisStorage', 'zoneSpread', 'domain', 'tls'] as const;
 
-/** A configuration key is missing or malformed. */
-export class StackConfigError extends Error {
-  constructor(
-    /** Stack name. */
-    public readonly stack: string,
-    /** Fully qualified key, with a property path for nested values (`three-tier:build.tag`). */
-    public readonly key: string,
-    /** What is wrong and what is allowed. */
-    public readonly problem: string,
-    /** `pulumi config` commands that fix it. */
-    public readonly fixes: readonly string[],
-  ) {
-    super(`stack '${stack}': config '${key}' ${problem}${fixes.map((f) => `\n  fix: ${f}`).join('')}`);
-    this.name = 'StackConfigError';
-  }
-}
+/** A configuration key is missing or malformed (the library's ConfigError: the message ends with the commands that fix it). */
+export const StackConfigError = ConfigError;
+export type StackConfigError = ConfigError;
 
 /** Reads and validates everything except the secret values, which depend on the chart. */
 export function loadStackConfig(source: ConfigSource): StackConfig {
@@ -141,86 +125,6 @@ export function loadStackConfig(source: ConfigSource): StackConfig {
     cluster: readCluster(c),
     image: readImage(c, profile),
   };
-}
-
-/**
- * Reads the value of every Secret key that the environment's workloads reference, from the one
- * secret object `<project>:secrets` (`secrets.<Secret name>.<key>`). A referenced key that is not
- * set, a value that is not a string, a key that nothing references and an object set without
- * `--secret` all fail.
- */
-export function readSecretValues(source: ConfigSource, required: readonly RequiredSecret[]): SecretValues {
-  const c = new Reader(source);
-  const key = c.key('secrets');
-  const fixFor = (secretName: string, k: string) => c.command(secretPath(secretName, k), '<value>', { secret: true });
-  const raw = source.values[key];
-  const wanted = required.flatMap((r) => r.keys.map((k) => ({ secretName: r.secretName, key: k, requiredBy: r.requiredBy })));
-  if (raw === undefined) {
-    if (wanted.length === 0) return {};
-    const first = wanted[0];
-    throw c.error(
-      secretPath(first.secretName, first.key),
-      `is missing; the Secret '${first.secretName}' (key '${first.key}') is read by '${first.requiredBy}'`,
-      wanted.map((m) => fixFor(m.secretName, m.key)),
-    );
-  }
-  if (!source.secretKeys.has(key)) {
-    throw c.error('secrets', 'must be set with --secret, so that it is encrypted in the stack file and the state; it is stored in plain text now', [
-      `pulumi config rm ${key} --stack ${source.stack}`,
-      ...wanted.map((m) => fixFor(m.secretName, m.key)),
-    ]);
-  }
-  const parsed = c.json('secrets', '<value>', { secret: true, pathKey: 'secrets.<secret-name>.<key>' });
-  if (!isRecord(parsed))
-    throw c.error('secrets', `must be an object of Secret name -> key -> value, got ${kindOf(parsed)}`, [
-      c.command('secrets.<secret-name>.<key>', '<value>', { secret: true }),
-    ]);
-
-  const referenced = new Map(required.map((r) => [r.secretName, r]));
-  const known = required.flatMap((r) => r.keys.map((k) => secretPath(r.secretName, k).slice('secrets.'.length))).join(', ');
-  for (const [secretName, entries] of Object.entries(parsed)) {
-    const ref = referenced.get(secretName);
-    if (!isRecord(entries)) {
-      throw c.error(secretPath(secretName), `must be an object of key -> value, got ${kindOf(entries)}`, ref ? ref.keys.map((k) => fixFor(secretName, k)) : []);
-    }
-    for (const k of Object.keys(entries)) {
-      if (!ref || !ref.keys.includes(k)) {
-        throw c.error(secretPath(secretName, k), `is not read by any workload of this stack; the keys read are ${known}`, [
-          `pulumi config rm --path ${c.quotedKey(secretPath(secretName, k))} --stack ${source.stack}`,
-        ]);
-      }
-    }
-  }
-
-  const out: Record<string, Record<string, string>> = {};
-  const missing = wanted.filter((m) => (parsed[m.secretName] as Record<string, unknown> | undefined)?.[m.key] === undefined);
-  if (missing.length > 0) {
-    const first = missing[0];
-    throw c.error(
-      secretPath(first.secretName, first.key),
-      `is missing; the Secret '${first.secretName}' (key '${first.key}') is read by '${first.requiredBy}'`,
-      missing.map((m) => fixFor(m.secretName, m.key)),
-    );
-  }
-  for (const m of wanted) {
-    const value = (parsed[m.secretName] as Record<string, unknown>)[m.key];
-    if (typeof value !== 'string' || value.length === 0) {
-      throw c.error(secretPath(m.secretName, m.key), `must be a non-empty string, got ${typeof value === 'string' ? 'an empty string' : kindOf(value)}`, [
-        fixFor(m.secretName, m.key),
-      ]);
-    }
-    (out[m.secretName] ??= {})[m.key] = value;
-  }
-  return out;
-}
-
-/**
- * The property path of one secret value: `secrets.<Secret name>.<key>`, with a segment in
- * brackets when it holds a dot (`secrets.web-tls["tls.crt"]`), as `pulumi config set --path` reads it.
- */
-export function secretPath(secretName: string, key?: string): string {
-  const segment = (s: string) => (/^[A-Za-z0-9_-]+$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`);
-  return `secrets${segment(secretName)}${key === undefined ? '' : segment(key)}`;
 }
 
 // --- readers of single keys ------------------------------------------------------------------------
@@ -441,15 +345,12 @@ class Reader {
 
   /** The `pulumi config set` command for a key or property path. */
   public command(path: string, example: string, opts: { secret?: boolean } = {}): string {
-    const nested = /[.[]/.test(path);
-    return ['pulumi config set', opts.secret ? '--secret' : '', nested ? '--path' : '', this.quotedKey(path), example, `--stack ${this.stack}`]
-      .filter(Boolean)
-      .join(' ');
+    return configSetCommand(this.source, path, example, opts);
   }
 
   /** The key, in single quotes when the shell would otherwise read part of it. */
   public quotedKey(path: string): string {
-    return /[[\]"<>*? ]/.test(path) ? `'${this.key(path)}'` : this.key(path);
+    return quotedConfigKey(this.source.project, path);
   }
 
   public error(path: string, problem: string, fixes: readonly string[]): StackConfigError {
@@ -509,14 +410,9 @@ class Reader {
   }
 }
 
+/** A JSON object (not a list, not null). */
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+  return kindOf(v) === 'an object';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { buildEnvironment } from '../apps/main';
-import { envVarFor, kubectlSecretCommands } from '../apps/secret-commands';
+import { kubectlSecretCommands, secretEnvVar } from '../lib';
 
 describe('kubectl secret commands', () => {
   test('create every Secret the dev manifests reference, with values from shell variables', () => {
@@ -23,6 +23,6 @@ describe('kubectl secret commands', () => {
   });
 
   test('name shell variables after the Secret and key', () => {
-    expect(envVarFor('web-secrets', 'session-secret')).toBe('WEB_SECRETS_SESSION_SECRET');
+    expect(secretEnvVar('web-secrets', 'session-secret')).toBe('WEB_SECRETS_SESSION_SECRET');
   });
 });

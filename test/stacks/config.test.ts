@@ -2,7 +2,7 @@
  * The stack config accessors: pure functions, tested without Pulumi mocks.
  */
 import { ENVIRONMENTS } from '../../apps/environments';
-import { ConfigSource, StackConfigError, loadStackConfig, readSecretValues, secretPath } from '../../stacks/config';
+import { ConfigSource, StackConfigError, loadStackConfig } from '../../stacks/config';
 import { stackFileConfig } from './harness';
 
 const DIGEST = 'registry.example.com/three-tier/web@sha256:' + 'ab'.repeat(32);
@@ -388,79 +388,5 @@ describe('loadStackConfig', () => {
           `  fix: pulumi config rm --path three-tier:profile.${field} --stack dev`,
       );
     });
-  });
-});
-
-describe('readSecretValues', () => {
-  const required = [
-    { secretName: 'postgres-credentials', keys: ['password', 'username'], requiredBy: 'three-tier/postgres' },
-    { secretName: 'web-tls', keys: ['tls.crt', 'tls.key'], requiredBy: 'three-tier/web' },
-  ];
-  const values = { 'postgres-credentials': { password: 'p', username: 'u' }, 'web-tls': { 'tls.crt': 'CERT', 'tls.key': 'KEY' } };
-
-  test('reads every referenced key from the secret object', () => {
-    expect(readSecretValues(source({ secrets: values }, { secret: ['secrets'] }), required)).toEqual(values);
-  });
-
-  test('needs nothing when no Secret is referenced', () => {
-    expect(readSecretValues(source({}), [])).toEqual({});
-  });
-
-  test('writes paths with dotted keys in brackets, as --path reads them', () => {
-    expect(secretPath('web-tls', 'tls.crt')).toBe('secrets.web-tls["tls.crt"]');
-    expect(secretPath('pull', '.dockerconfigjson')).toBe('secrets.pull[".dockerconfigjson"]');
-    expect(secretPath('redis-auth', 'password')).toBe('secrets.redis-auth.password');
-  });
-
-  test('fails when no secret is set, listing the command for every key', () => {
-    expect(errorOf(() => readSecretValues(source({}), required)).message).toBe(
-      "stack 'dev': config 'three-tier:secrets.postgres-credentials.password' is missing; the Secret 'postgres-credentials' (key 'password') is read by 'three-tier/postgres'\n" +
-        '  fix: pulumi config set --secret --path three-tier:secrets.postgres-credentials.password <value> --stack dev\n' +
-        '  fix: pulumi config set --secret --path three-tier:secrets.postgres-credentials.username <value> --stack dev\n' +
-        `  fix: pulumi config set --secret --path 'three-tier:secrets.web-tls["tls.crt"]' <value> --stack dev\n` +
-        `  fix: pulumi config set --secret --path 'three-tier:secrets.web-tls["tls.key"]' <value> --stack dev`,
-    );
-  });
-
-  test('fails on a missing key, listing only the missing ones', () => {
-    const partial = { ...values, 'web-tls': { 'tls.crt': 'CERT' } };
-    expect(errorOf(() => readSecretValues(source({ secrets: partial }, { secret: ['secrets'] }), required)).message).toBe(
-      `stack 'dev': config 'three-tier:secrets.web-tls["tls.key"]' is missing; the Secret 'web-tls' (key 'tls.key') is read by 'three-tier/web'\n` +
-        `  fix: pulumi config set --secret --path 'three-tier:secrets.web-tls["tls.key"]' <value> --stack dev`,
-    );
-  });
-
-  test('fails on secrets set without --secret, without printing them', () => {
-    const message = errorOf(() => readSecretValues(source({ secrets: values }), required)).message;
-    expect(message).toMatch(
-      /^stack 'dev': config 'three-tier:secrets' must be set with --secret, so that it is encrypted in the stack file and the state; it is stored in plain text now\n {2}fix: pulumi config rm three-tier:secrets --stack dev\n/,
-    );
-    expect(message).not.toContain('CERT');
-  });
-
-  test('fails on a key that no workload reads, so that a typo is not ignored', () => {
-    const typo = { ...values, 'postgres-credentials': { ...values['postgres-credentials'], pasword: 'x' } };
-    expect(errorOf(() => readSecretValues(source({ secrets: typo }, { secret: ['secrets'] }), required)).message).toBe(
-      "stack 'dev': config 'three-tier:secrets.postgres-credentials.pasword' is not read by any workload of this stack; the keys read are " +
-        'postgres-credentials.password, postgres-credentials.username, web-tls["tls.crt"], web-tls["tls.key"]\n' +
-        '  fix: pulumi config rm --path three-tier:secrets.postgres-credentials.pasword --stack dev',
-    );
-  });
-
-  test('fails on an empty value', () => {
-    const empty = { ...values, 'postgres-credentials': { password: '', username: 'u' } };
-    expect(errorOf(() => readSecretValues(source({ secrets: empty }, { secret: ['secrets'] }), required)).message).toBe(
-      "stack 'dev': config 'three-tier:secrets.postgres-credentials.password' must be a non-empty string, got an empty string\n" +
-        '  fix: pulumi config set --secret --path three-tier:secrets.postgres-credentials.password <value> --stack dev',
-    );
-  });
-
-  test('fails on a secret object that is not JSON, without printing it', () => {
-    const message = errorOf(() => readSecretValues(source({ secrets: 'hunter2' }, { secret: ['secrets'] }), required)).message;
-    expect(message).toBe(
-      "stack 'dev': config 'three-tier:secrets' must be structured (set its fields with --path), got a secret value\n" +
-        '  fix: pulumi config rm three-tier:secrets --stack dev\n' +
-        "  fix: pulumi config set --secret --path 'three-tier:secrets.<secret-name>.<key>' <value> --stack dev",
-    );
   });
 });

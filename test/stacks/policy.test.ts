@@ -5,25 +5,24 @@ describe('policy gate in the Pulumi program', () => {
   afterEach(() => jest.dontMock('../../apps/main'));
 
   test('fails before registering any resource when the gate finds a violation', async () => {
-    // GIVEN a gate that reports one violation for this environment
+    // GIVEN the dev environment with a raw Deployment whose image is tagged 'latest'
     jest.doMock('../../apps/main', () => {
       const actual = jest.requireActual('../../apps/main');
-      const { PolicyViolationError } = jest.requireActual('../../lib');
+      const { ApiObject } = jest.requireActual('cdk8s');
       return {
         ...actual,
-        checkEnvironmentPolicy: (env: { profile: { name: string } }) => {
-          throw new PolicyViolationError(
-            [
-              {
-                rule: 'image-tag',
-                object: { kind: 'Deployment', namespace: 'three-tier-dev', name: 'web' },
-                message: "container 'app' uses image 'web:latest'",
-                fix: 'use a version tag',
-              },
-            ],
-            [],
-            env.profile.name,
-          );
+        buildEnvironment: (...args: unknown[]) => {
+          const built = actual.buildEnvironment(...args);
+          new ApiObject(built.env, 'latest', {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'web-latest' },
+            spec: {
+              selector: { matchLabels: { app: 'x' } },
+              template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'app', image: 'web:latest' }] } },
+            },
+          });
+          return built;
         },
       };
     });
@@ -37,8 +36,8 @@ describe('policy gate in the Pulumi program', () => {
     expect(registered).toBe(-1);
     expect(error).toBeInstanceOf(Error);
     expect((error as { __pulumiRunError?: boolean }).__pulumiRunError).toBe(true);
-    expect((error as Error).message).toContain("stack 'dev': policy gate: 1 violation in environment 'dev'");
-    expect((error as Error).message).toContain('Deployment three-tier-dev/web [image-tag]');
+    expect((error as Error).message).toMatch(/^stack 'dev': policy gate: \d+ violations? in environment 'dev'/);
+    expect((error as Error).message).toContain('Deployment three-tier-dev/web-latest [image-tag]');
   });
 
   test('passes every stack of the reference app through the gate with no violation', async () => {

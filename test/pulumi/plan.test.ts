@@ -1,9 +1,9 @@
 /**
- * The bridge from a cdk8s chart to Pulumi resources. The planning functions are pure; the
- * component is run under mocks.
+ * Planning the Pulumi side (kubestack/pulumi): which objects, in which order, with which images.
+ * Pure functions, tested without mocks; the component itself is in chart-resources.test.ts.
  */
 import { buildEnvironment } from '../../apps/main';
-import { ChartObject, KubeManifest, PLACEHOLDER_IMAGE, chartObjects, objectKey, planObjects, withImages } from '../../stacks/bridge';
+import { ChartObject, KubeManifest, PLACEHOLDER_IMAGE, environmentObjects, manifestKey, planObjects, withImages } from 'kubestack/pulumi';
 
 const NS = 'shop';
 
@@ -19,23 +19,23 @@ function deployment(name: string, pod: Record<string, unknown>): KubeManifest {
 
 const plain = (...manifests: KubeManifest[]): ChartObject[] => manifests.map((m) => ({ manifest: m, dependsOn: [] }));
 
-describe('objectKey', () => {
+describe('manifestKey', () => {
   test('is kind, namespace and name, or kind and name when cluster-scoped', () => {
-    expect(objectKey(manifest('Service', 'web'))).toBe('Service/shop/web');
-    expect(objectKey(manifest('Namespace', 'shop'))).toBe('Namespace/shop');
+    expect(manifestKey(manifest('Service', 'web'))).toBe('Service/shop/web');
+    expect(manifestKey(manifest('Namespace', 'shop'))).toBe('Namespace/shop');
   });
 });
 
-describe('chartObjects', () => {
-  test('synthesizes the chart exactly as synth does, with the construct dependencies', () => {
+describe('environmentObjects', () => {
+  test('synthesizes the environment exactly as synth does, with the construct dependencies', () => {
     // GIVEN the dev environment, where web is connected to Postgres and Redis and reads app-config
     const { env } = buildEnvironment('dev');
     // WHEN it is turned into objects
-    const objects = chartObjects(env);
-    // THEN the manifests are the chart's JSON
-    expect(objects.map((o) => o.manifest)).toStrictEqual(buildEnvironment('dev').env.toJson());
+    const { objects } = environmentObjects(env);
+    // THEN the manifests are the objects that synth writes
+    expect(objects.map((o) => o.manifest)).toStrictEqual(buildEnvironment('dev').env.synthesize().objects);
     // AND the web Deployment comes after what it was wired to
-    const web = objects.find((o) => objectKey(o.manifest) === 'Deployment/three-tier-dev/web')!;
+    const web = objects.find((o) => manifestKey(o.manifest) === 'Deployment/three-tier-dev/web')!;
     expect(web.dependsOn).toEqual(
       expect.arrayContaining([
         'StatefulSet/three-tier-dev/postgres',
@@ -79,7 +79,7 @@ describe('withImages', () => {
   test('fails when the placeholder appears outside an image field', () => {
     const leaky = deployment('web', { containers: [{ name: 'app', image: PLACEHOLDER_IMAGE, env: [{ name: 'IMAGE', value: PLACEHOLDER_IMAGE }] }] });
     expect(() => withImages(leaky, images)).toThrow(
-      `bridge: Deployment/shop/web contains the placeholder image '${PLACEHOLDER_IMAGE}' outside a container's 'image', where it cannot be replaced`,
+      `Deployment/shop/web contains the placeholder image '${PLACEHOLDER_IMAGE}' outside a container's 'image', where it cannot be replaced`,
     );
   });
 });
@@ -130,7 +130,7 @@ describe('planObjects', () => {
     // WHEN planned
     const plan = planObjects(plain(web, ...referenced));
     // THEN the Deployment depends on each, and comes last
-    expect([...plan.find((p) => p.key === 'Deployment/shop/web')!.dependsOn].sort()).toEqual(referenced.map(objectKey).sort());
+    expect([...plan.find((p) => p.key === 'Deployment/shop/web')!.dependsOn].sort()).toEqual(referenced.map(manifestKey).sort());
     expect(plan[plan.length - 1].key).toBe('Deployment/shop/web');
   });
 
@@ -160,27 +160,33 @@ describe('planObjects', () => {
     ]);
   });
 
-  test('fails on a kind the bridge does not deploy, listing the supported ones', () => {
-    expect(() => planObjects(plain(manifest('Certificate', 'web', {}, 'cert-manager.io/v1')))).toThrow(
-      /^bridge: Certificate\/shop\/web has apiVersion\/kind 'cert-manager.io\/v1\/Certificate', which the bridge does not deploy; supported: v1\/Namespace, v1\/ConfigMap, /,
-    );
+  test('plans custom resources like any other object, after their Namespace', () => {
+    // GIVEN a cert-manager Certificate, a kind with no typed class
+    const plan = planObjects(plain(manifest('Certificate', 'web', {}, 'cert-manager.io/v1'), manifest('Namespace', NS)));
+    // THEN it is planned after its Namespace (ChartResources deploys it as a generic custom resource)
+    expect(plan.map((p) => [p.key, p.dependsOn])).toEqual([
+      ['Namespace/shop', []],
+      ['Certificate/shop/web', ['Namespace/shop']],
+    ]);
   });
 
-  test('fails on a known kind at an unknown apiVersion', () => {
-    expect(() => planObjects(plain(manifest('HorizontalPodAutoscaler', 'web', {}, 'autoscaling/v1')))).toThrow(
-      /apiVersion\/kind 'autoscaling\/v1\/HorizontalPodAutoscaler'/,
-    );
+  test('keys cluster-scoped objects without a namespace, even when one is set', () => {
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', namespace: NS } };
+    expect(planObjects(plain(role, manifest('Namespace', NS))).map((p) => [p.key, p.resourceName, p.dependsOn])).toEqual([
+      ['ClusterRole/reader', 'reader', []],
+      ['Namespace/shop', 'shop', []],
+    ]);
   });
 
   test('fails on two objects with the same identity', () => {
     expect(() => planObjects(plain(manifest('Service', 'web'), manifest('Service', 'web')))).toThrow(
-      'bridge: Service/shop/web is defined twice; kind, namespace and name must identify one object',
+      'Service/shop/web is defined twice; kind, namespace and name must identify one object',
     );
   });
 
   test('fails on an object without a name', () => {
     expect(() => planObjects(plain({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: NS } } as unknown as KubeManifest))).toThrow(
-      'bridge: object {"namespace":"shop"} has no metadata.name',
+      'object {"namespace":"shop"} has no metadata.name',
     );
   });
 
@@ -189,26 +195,6 @@ describe('planObjects', () => {
       { manifest: manifest('Service', 'a'), dependsOn: ['Service/shop/b'] },
       { manifest: manifest('Service', 'b'), dependsOn: ['Service/shop/a'] },
     ];
-    expect(() => planObjects(objects)).toThrow('bridge: objects depend on each other in a cycle: Service/shop/a, Service/shop/b');
-  });
-});
-
-describe('ChartResources', () => {
-  test('fails when the chart was not built with the placeholder image', async () => {
-    // GIVEN mocks, and a chart built with its synth image
-    jest.resetModules();
-    const pulumi = await import('@pulumi/pulumi');
-    await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, 'three-tier', 'dev');
-    const { ChartResources } = await import('../../stacks/bridge');
-    const k8s = await import('@pulumi/kubernetes');
-    const { buildEnvironment: build } = await import('../../apps/main');
-    const { env } = build('dev');
-    const provider = new k8s.Provider('cluster', {});
-    // WHEN it is deployed with a substitute for the placeholder
-    // THEN the bridge refuses, rather than deploy the synth image
-    expect(() => new ChartResources('app', { chart: env, provider, images: { [PLACEHOLDER_IMAGE]: 'x@sha256:' + '0'.repeat(64) } })).toThrow(
-      `bridge: chart 'three-tier' has no container with the image '${PLACEHOLDER_IMAGE}'; build the chart with the placeholder image`,
-    );
-    await pulumi.runtime.disconnect();
+    expect(() => planObjects(objects)).toThrow('objects depend on each other in a cycle: Service/shop/a, Service/shop/b');
   });
 });

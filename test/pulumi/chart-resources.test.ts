@@ -1,0 +1,243 @@
+/**
+ * kubestack/pulumi under Pulumi mocks, as a user's own program would use it: ChartResources and
+ * secretsFromConfig on an Environment that is not the reference app.
+ */
+import type * as Pulumi from '@pulumi/pulumi';
+import { SECRET_SIG, SECRET_SIG_KEY } from '../stacks/harness';
+
+type Lib = typeof import('kubestack');
+type Deploy = typeof import('kubestack/pulumi');
+
+interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+  readonly provider?: string;
+  readonly seq: number;
+}
+
+interface Run {
+  readonly resources: Registered[];
+  readonly error?: Error;
+}
+
+const DIGEST = 'registry.example.com/orders/api@sha256:' + 'ab'.repeat(32);
+
+/**
+ * Runs `program` under fresh mocks (a new module registry, as a new `pulumi up` would), with the
+ * given config; resolves with every registration and the program's error, if any.
+ */
+async function run(
+  program: (lib: Lib, deploy: Deploy, pulumi: typeof Pulumi) => void,
+  config: Record<string, string> = {},
+  secretKeys: string[] = [],
+): Promise<Run> {
+  jest.resetModules();
+  const pulumi = await import('@pulumi/pulumi');
+  const resources: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, seq: resources.length });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+    'orders',
+    'prod',
+  );
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  let error: Error | undefined;
+  try {
+    program(await import('kubestack'), await import('kubestack/pulumi'), pulumi);
+  } catch (e) {
+    error = e as Error;
+  }
+  await pulumi.runtime.disconnect();
+  return { resources, error };
+}
+
+/** A small app of a user's: an api WebApp, a Postgres, and a ServiceMonitor (a CRD kind) as a raw object. */
+function orders(lib: Lib, deploy: Deploy, extra?: (env: InstanceType<Lib['Environment']>) => void) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { App, ApiObject } = require('cdk8s') as typeof import('cdk8s');
+  const app = new App();
+  const env = new lib.Environment(app, 'orders', { profile: lib.defineProfile(lib.Profiles.prod, { namespace: 'orders-prod' }) });
+  const db = new lib.PostgresDb(env, 'db');
+  const api = new lib.WebApp(env, 'api', { image: deploy.PLACEHOLDER_IMAGE, ingress: { hosts: ['orders.example.com'] } });
+  api.connect(db);
+  new ApiObject(env, 'monitor', {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name: 'api' },
+    spec: { selector: { matchLabels: api.selector }, endpoints: [{ port: 'http' }] },
+  });
+  extra?.(env);
+  return env;
+}
+
+const secrets = {
+  'orders:secrets': JSON.stringify({
+    'db-credentials': { username: 'orders', password: 'pw-S3CRET' },
+    'api-tls': { 'tls.crt': 'CERT-S3CRET', 'tls.key': 'KEY-S3CRET' },
+  }),
+};
+
+describe('ChartResources', () => {
+  test('deploys one typed resource per object, custom resources generically, in dependency order, through the given provider', async () => {
+    // GIVEN a user's Environment with a CRD kind among its objects
+    const { resources, error } = await run(
+      (lib, deploy) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
+        const env = orders(lib, deploy);
+        const provider = new k8s.Provider('cluster', { context: 'prod' });
+        // WHEN it is deployed with its Secrets from config
+        new deploy.ChartResources('orders', {
+          environment: env,
+          provider,
+          images: { [deploy.PLACEHOLDER_IMAGE]: DIGEST },
+          extraObjects: deploy.secretsFromConfig(env),
+        });
+      },
+      secrets,
+      ['orders:secrets'],
+    );
+    expect(error).toBeUndefined();
+    const kube = resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== 'pulumi:providers:kubernetes');
+    const byName = (type: string, name: string) => kube.find((r) => r.type === type && r.name === name)!;
+    // THEN every object is a resource of its own type, the ServiceMonitor a generic custom resource
+    expect(kube.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+      [
+        'kubernetes:apps/v1:Deployment orders-prod/api',
+        'kubernetes:apps/v1:StatefulSet orders-prod/db',
+        'kubernetes:autoscaling/v2:HorizontalPodAutoscaler orders-prod/api',
+        'kubernetes:core/v1:Namespace orders-prod',
+        'kubernetes:core/v1:Secret orders-prod/api-tls',
+        'kubernetes:core/v1:Secret orders-prod/db-credentials',
+        'kubernetes:core/v1:Service orders-prod/api',
+        'kubernetes:core/v1:Service orders-prod/db',
+        'kubernetes:core/v1:Service orders-prod/db-headless',
+        'kubernetes:monitoring.coreos.com/v1:ServiceMonitor orders-prod/api',
+        'kubernetes:networking.k8s.io/v1:Ingress orders-prod/api',
+        'kubernetes:networking.k8s.io/v1:NetworkPolicy orders-prod/api',
+        'kubernetes:networking.k8s.io/v1:NetworkPolicy orders-prod/db',
+        'kubernetes:policy/v1:PodDisruptionBudget orders-prod/api',
+      ].sort(),
+    );
+    expect(byName('kubernetes:monitoring.coreos.com/v1:ServiceMonitor', 'orders-prod/api').inputs).toMatchObject({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'api', namespace: 'orders-prod' },
+    });
+    // AND all of them go through the caller's provider
+    expect(kube.every((r) => (r.provider ?? '').includes('cluster'))).toBe(true);
+    // AND the Namespace comes first, Postgres and the Secrets before the api that uses them
+    const seq = (type: string, name: string) => byName(type, name).seq;
+    expect(Math.min(...kube.map((r) => r.seq))).toBe(seq('kubernetes:core/v1:Namespace', 'orders-prod'));
+    const api = seq('kubernetes:apps/v1:Deployment', 'orders-prod/api');
+    expect(seq('kubernetes:apps/v1:StatefulSet', 'orders-prod/db')).toBeLessThan(api);
+    expect(seq('kubernetes:core/v1:Secret', 'orders-prod/db-credentials')).toBeLessThan(api);
+    // AND the api runs the image in place of the placeholder
+    const deployment = byName('kubernetes:apps/v1:Deployment', 'orders-prod/api').inputs as {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
+    expect(deployment.spec.template.spec.containers[0].image).toBe(DIGEST);
+  });
+
+  test('fails on a policy violation and registers nothing, naming the object and the rule', async () => {
+    // GIVEN a prod Environment with a raw privileged Pod
+    const { resources, error } = await run((lib, deploy) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
+      const env = orders(lib, deploy, (e) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { ApiObject } = require('cdk8s') as typeof import('cdk8s');
+        new ApiObject(e, 'debug', {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'debug' },
+          spec: { hostNetwork: true, containers: [{ name: 'sh', image: 'busybox:1.36', securityContext: { privileged: true } }] },
+        });
+      });
+      const provider = new k8s.Provider('cluster', { context: 'prod' });
+      // WHEN it is deployed
+      new deploy.ChartResources('orders', { environment: env, provider, images: { [deploy.PLACEHOLDER_IMAGE]: DIGEST } });
+    });
+    // THEN the program fails with the gate's report
+    expect((error as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError).toBe(true);
+    expect(error?.message).toMatch(/^ChartResources 'orders': policy gate: \d+ violations in environment 'prod'/);
+    expect(error?.message).toContain('Pod orders-prod/debug [privileged]');
+    expect(error?.message).toContain('Pod orders-prod/debug [host-namespaces]');
+    // AND nothing but the provider was registered: no component, no object
+    expect(resources.map((r) => r.type)).toEqual(['pulumi:providers:kubernetes']);
+  });
+
+  test('fails when no container runs the placeholder image', async () => {
+    const { error, resources } = await run((lib, deploy) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
+      const env = orders(lib, deploy);
+      new deploy.ChartResources('orders', { environment: env, provider: new k8s.Provider('cluster', {}), images: { 'other.invalid/x@sha256:1': DIGEST } });
+    });
+    expect(error?.message).toBe(
+      "ChartResources 'orders': no container of Environment 'orders' has the image 'other.invalid/x@sha256:1'; build the Environment with that placeholder image",
+    );
+    expect(resources.map((r) => r.type)).toEqual(['pulumi:providers:kubernetes']);
+  });
+
+  test('fails on an argument that is not an Environment', async () => {
+    const { error } = await run((_lib, deploy) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { App, Chart } = require('cdk8s') as typeof import('cdk8s');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
+      const chart = new Chart(new App(), 'plain');
+      new deploy.ChartResources('plain', { environment: chart as never, provider: new k8s.Provider('cluster', {}) });
+    });
+    expect(error?.message).toBe(
+      "ChartResources 'plain': 'environment' must be a kubestack Environment (new Environment(app, 'prod', { profile })), got a Chart",
+    );
+  });
+});
+
+describe('secretsFromConfig', () => {
+  test('reads every referenced key from secret config, as Pulumi secrets, in Secrets of the right type', async () => {
+    let manifests: unknown;
+    const { error } = await run(
+      (lib, deploy) => {
+        manifests = deploy.secretsFromConfig(orders(lib, deploy));
+      },
+      secrets,
+      ['orders:secrets'],
+    );
+    expect(error).toBeUndefined();
+    const list = manifests as { metadata: { name: string; namespace: string }; type: string; stringData: Record<string, unknown> }[];
+    expect(list.map((s) => [s.metadata.name, s.metadata.namespace, s.type, Object.keys(s.stringData)])).toEqual([
+      ['api-tls', 'orders-prod', 'kubernetes.io/tls', ['tls.crt', 'tls.key']],
+      ['db-credentials', 'orders-prod', 'Opaque', ['password', 'username']],
+    ]);
+    // every value is an Output marked secret
+    for (const s of list) for (const v of Object.values(s.stringData)) expect((v as { isSecret: Promise<boolean> }).isSecret).resolves.toBe(true);
+    void SECRET_SIG;
+    void SECRET_SIG_KEY;
+  });
+
+  test('fails on a missing key with the command that sets it', async () => {
+    const partial = { 'orders:secrets': JSON.stringify({ 'db-credentials': { username: 'orders' }, 'api-tls': { 'tls.crt': 'C', 'tls.key': 'K' } }) };
+    const { error } = await run((lib, deploy) => deploy.secretsFromConfig(orders(lib, deploy)), partial, ['orders:secrets']);
+    expect((error as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError).toBe(true);
+    expect(error?.message).toBe(
+      "stack 'prod': config 'orders:secrets.db-credentials.password' is missing; the Secret 'db-credentials' (key 'password') is read by 'orders/db'\n" +
+        '  fix: pulumi config set --secret --path orders:secrets.db-credentials.password <value> --stack prod',
+    );
+  });
+
+  test('reads the namespace of the Config it is given', async () => {
+    const other = { 'platform:secrets': secrets['orders:secrets'] };
+    const { error } = await run((lib, deploy, pulumi) => deploy.secretsFromConfig(orders(lib, deploy), new pulumi.Config('platform')), other, [
+      'platform:secrets',
+    ]);
+    expect(error).toBeUndefined();
+  });
+});
