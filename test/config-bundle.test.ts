@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ConfigBundle, ConfigBundleProps, Environment, Profiles, WebApp } from '../lib';
+import { ConfigBundle, ConfigBundleProps, Environment, Profiles, WebApp } from 'kubestack';
 import { container, expectValidationError, find, newEnv, podSpec, synthObjects } from './util';
 
 const labels = {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { Environment, EnvironmentProfile, ProfileOverrides, Profiles, WebApp, defineProfile, validateProfile } from '../lib';
+import { Environment, EnvironmentProfile, ProfileOverrides, Profiles, WebApp, defineProfile, validateProfile } from 'kubestack';
 import { expectValidationError, thrown } from './util';
 
 /** Paths of the objects below `value` (itself included) that are not frozen. */

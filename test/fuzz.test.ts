@@ -24,7 +24,7 @@ import {
   WebAppProps,
   checkPolicy,
   isSecretName,
-} from '../lib';
+} from 'kubestack';
 import { formatValue } from '../lib/private/validate';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);

@@ -1,4 +1,4 @@
-import { PostgresDb, PostgresDbProps, Profiles, WebApp } from '../lib';
+import { PostgresDb, PostgresDbProps, Profiles, WebApp } from 'kubestack';
 import { K8sObject, container, expectValidationError, find, newEnv, podSpec, synthObjects } from './util';
 
 function synthPostgres(props: PostgresDbProps = {}, profile = Profiles.dev) {

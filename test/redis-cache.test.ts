@@ -1,4 +1,4 @@
-import { Profiles, RedisCache, RedisCacheProps, WebApp, redisBytes } from '../lib';
+import { Profiles, RedisCache, RedisCacheProps, WebApp, redisBytes } from 'kubestack';
 import { K8sObject, container, danglingMounts, expectValidationError, find, ids, newEnv, ofKind, podSpec, synthObjects } from './util';
 
 function synthRedis(props: RedisCacheProps = {}, profile = Profiles.dev) {

@@ -1,5 +1,5 @@
 import { buildEnvironment } from '../apps/main';
-import { kubectlSecretCommands, secretEnvVar } from '../lib';
+import { kubectlSecretCommands, secretEnvVar } from 'kubestack';
 
 describe('kubectl secret commands', () => {
   test('create every Secret the dev manifests reference, with values from shell variables', () => {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { Environment, EnvironmentProfile, Profiles, ValidationError } from '../lib';
+import { Environment, EnvironmentProfile, Profiles, ValidationError } from 'kubestack';
 
 /** A synthesized Kubernetes object, as plain JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClientWorkload, ConfigBundle, Connectable, Environment, PostgresDb, Profiles, RedisCache, WebApp, WebAppProps, defineProfile } from '../lib';
+import { ClientWorkload, ConfigBundle, Connectable, Environment, PostgresDb, Profiles, RedisCache, WebApp, WebAppProps, defineProfile } from 'kubestack';
 import { K8sObject, container, envValue, expectValidationError, find, ids, newEnv, ofKind, podSpec, synthObjects, unresolvedReferences } from './util';
 
 const IMAGE = 'registry.example.com/team/web:1.0.0';
