@@ -1,8 +1,9 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { ApiObject, Chart, ChartProps, DependencyGraph, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { RequiredSecret } from './connection';
 import { EnvironmentProfile, validateProfile } from './environment-profile';
+import { PolicyOptions, PolicyReport, PolicyViolationError, PolicyWaiver, checkPolicy as runPolicyGate, formatViolations, formatWaivers } from './policy-gate';
 import { Subject, assertValid, checkDnsLabel, fail } from './private/validate';
 
 const ENVIRONMENT = Symbol.for('kubestack.Environment');
@@ -26,10 +27,22 @@ export interface EnvironmentProps extends Omit<ChartProps, 'namespace' | 'labels
   readonly managedBy?: string;
 }
 
+/** What {@link Environment.synthesize} returns: the objects to write, and the waivers to print. */
+export interface EnvironmentSynthesis {
+  /** Every object of the environment and of its nested charts, in the order `app.synth()` writes them. */
+  readonly objects: Record<string, unknown>[];
+  /** Every waiver annotation the policy gate found. */
+  readonly waivers: PolicyWaiver[];
+}
+
 /**
  * One environment (dev, staging, prod…) of an application: a cdk8s Chart that owns a Namespace
  * enforcing Pod Security "restricted", and the profile that every construct inside it reads its
  * defaults from.
+ *
+ * The policy gate is one of the Environment's validations: every synthesis (`app.synth()`,
+ * `app.synthYaml()`, `chart.toJson()`, `Testing.synth(chart)`, `cdk8s synth`) checks every
+ * object of the Environment and of the charts nested in it, and fails on a violation.
  */
 export class Environment extends Chart {
   /**
@@ -53,8 +66,9 @@ export class Environment extends Chart {
 
   public readonly profile: EnvironmentProfile;
   /**
-   * Namespace of every object in this environment. (Not the inherited Chart `namespace`, which
-   * cdk8s would also stamp on the cluster-scoped Namespace object.)
+   * Namespace of every object in this environment: the profile's namespace. The inherited Chart
+   * `namespace` has the same value, so cdk8s puts every object created in the Environment into
+   * it; the policy gate's `namespace` rule checks that nested charts do too.
    */
   public readonly namespaceName: string;
   public readonly partOf: string;
@@ -64,9 +78,14 @@ export class Environment extends Chart {
 
   private readonly claimed = new Map<string, string>();
   private readonly secrets = new Map<string, { keys: Set<string>; requiredBy: string }>();
+  /** True while {@link synthesize} runs the validations: it runs the gate itself, once. */
+  private gateDeferred = false;
+  /** The waiver lines printed by the current synthesis, so that its several validation passes print them once. */
+  private printedWaivers?: string;
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
-    super(scope, id, { disableResourceNameHashes: true });
+    // The profile is validated below; a malformed one fails there, before anything is synthesized.
+    super(scope, id, { namespace: props?.profile?.namespace, disableResourceNameHashes: true });
     Object.defineProperty(this, ENVIRONMENT, { value: true });
     const subject = { kind: 'environment', path: this.node.path };
     assertValid(subject, 'profile', props?.profile, props?.profile ? undefined : 'must be an EnvironmentProfile');
@@ -103,6 +122,21 @@ export class Environment extends Chart {
         },
       },
     });
+    // A Namespace is cluster-scoped: it must not carry the namespace that the chart stamps on
+    // every object.
+    this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+
+    this.node.addValidation({ validate: () => this.validatePolicy() });
+  }
+
+  /** The policy gate's options for this environment: its profile, its required Secrets and its namespace. */
+  public get policyOptions(): PolicyOptions {
+    return {
+      production: this.profile.production,
+      requiredSecrets: this.requiredSecrets,
+      environment: this.profile.name,
+      namespace: this.namespaceName,
+    };
   }
 
   /**
@@ -135,6 +169,116 @@ export class Environment extends Chart {
     return [...this.secrets.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([secretName, e]) => ({ secretName, keys: [...e.keys].sort(), requiredBy: e.requiredBy }));
+  }
+
+  /**
+   * Every ApiObject that `app.synth()` writes for this environment: the Environment's own objects
+   * (Namespace first), then those of every Chart nested below it, any depth, a chart before the
+   * charts nested in it. The objects of each chart are in the order `chart.toJson()` gives them
+   * (dependencies first). Unlike `chart.toJson()`, runs no validation, so a validation can call it.
+   *
+   * cdk8s itself writes a nested chart's file (`0000-…`) before its parent's, because it makes a
+   * chart depend on the charts nested in it; the Environment comes first here so that one file of
+   * all the objects creates the Namespace before the objects in it.
+   *
+   * Resolves the construct tree's dependencies into object dependencies first, as every cdk8s
+   * synthesis does (adding a dependency twice is a no-op), so that each chart's order is the one
+   * written.
+   */
+  public allApiObjects(): ApiObject[] {
+    resolveDependencies(this.node.root);
+    const charts = this.node.findAll().filter((c): c is Chart => Chart.isChart(c));
+    return charts.flatMap((chart) =>
+      new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart),
+    );
+  }
+
+  /**
+   * Every Kubernetes object of the environment and of its nested charts as plain JSON, exactly as
+   * `app.synth()` writes them, in the order of {@link allApiObjects}. Runs no validation.
+   */
+  public manifests(): Record<string, unknown>[] {
+    return this.allApiObjects().map((o) => o.toJson() as Record<string, unknown>);
+  }
+
+  /**
+   * Runs the policy gate over `objects` with this environment's {@link policyOptions}; returns
+   * the violations and waivers without throwing.
+   */
+  public checkPolicy(objects: readonly unknown[] = this.manifests()): PolicyReport {
+    return runPolicyGate(objects, this.policyOptions);
+  }
+
+  /**
+   * Synthesizes the environment for a caller that writes the objects itself (the YAML writer, the
+   * Pulumi program): runs every validation of the constructs under the Environment once (throwing
+   * one Error that lists `[path] message`, as cdk8s does), then the policy gate once (throwing its
+   * `PolicyViolationError`), and returns the objects and the waivers. Prints nothing.
+   */
+  public synthesize(): EnvironmentSynthesis {
+    const errors: string[] = [];
+    this.gateDeferred = true;
+    try {
+      for (const c of this.node.findAll()) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+    } finally {
+      this.gateDeferred = false;
+    }
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    const objects = this.manifests();
+    const report = this.checkPolicy(objects);
+    if (report.violations.length > 0) throw new PolicyViolationError(report.violations, report.waivers, this.profile.name);
+    return { objects, waivers: report.waivers };
+  }
+
+  /**
+   * The gate as a node validation: one error listing every violation, waivers printed to stderr.
+   * cdk8s validates the whole app once more for every chart it writes, all in one synchronous call:
+   * a waiver list is printed once until the call returns (a microtask forgets it), so the next
+   * synthesis prints it again.
+   */
+  private validatePolicy(): string[] {
+    if (this.gateDeferred) return [];
+    let objects: Record<string, unknown>[];
+    try {
+      objects = this.manifests();
+    } catch (e) {
+      // Reported with the other validation errors rather than hiding them.
+      return [`policy gate: cannot synthesize environment '${this.profile.name}' to check it: ${e instanceof Error ? e.message : String(e)}`];
+    }
+    const report = this.checkPolicy(objects);
+    const lines = formatWaivers(report.waivers, this.profile.name).join('\n');
+    if (lines !== '' && lines !== this.printedWaivers) {
+      process.stderr.write(`${lines}\n`);
+      if (this.printedWaivers === undefined) queueMicrotask(() => (this.printedWaivers = undefined));
+      this.printedWaivers = lines;
+    }
+    return report.violations.length > 0 ? [formatViolations(report.violations, this.profile.name)] : [];
+  }
+}
+
+/**
+ * What cdk8s 2.70 does before it synthesizes a chart (`resolveDependencies` in cdk8s/lib/app.js,
+ * which is not exported): a chart depends on the charts nested in it, a chart on the chart of every
+ * construct one of its constructs depends on, and every ApiObject below a construct on every
+ * ApiObject below the constructs it depends on. Adding a dependency twice is a no-op.
+ */
+function resolveDependencies(root: IConstruct): void {
+  const all = root.node.findAll();
+  for (const parent of all.filter((c) => Chart.isChart(c))) {
+    for (const child of parent.node.children.filter((c) => Chart.isChart(c))) parent.node.addDependency(child);
+  }
+  const dependencies = () => all.flatMap((source) => source.node.dependencies.map((target) => ({ source, target })));
+  for (const { source, target } of dependencies()) {
+    const sourceChart = Chart.of(source);
+    const targetChart = Chart.of(target);
+    if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
+  }
+  for (const { source, target } of dependencies()) {
+    const sourceChart = Chart.of(source);
+    const targetChart = Chart.of(target);
+    const objectsOf = (c: IConstruct, chart: Chart) => c.node.findAll().filter((x) => ApiObject.isApiObject(x) && Chart.of(x) === chart);
+    const targets = objectsOf(target, targetChart);
+    for (const s of objectsOf(source, sourceChart)) for (const t of targets) if (s !== t) s.node.addDependency(t);
   }
 }
 

@@ -1,13 +1,11 @@
 /**
- * The policy gate: pure functions over plain Kubernetes objects (the output of `chart.toJson()`
- * or `Testing.synth(chart)`), run by `npm run synth` before any file is written and by the Pulumi
- * program before any resource is registered.
+ * The policy gate: pure functions over plain Kubernetes objects (the output of `env.manifests()`,
+ * `chart.toJson()` or `Testing.synth(chart)`). Every `Environment` runs it as a node validation,
+ * so every synthesis (`app.synth()`, `Testing.synth()`, `env.synthesize()`…) fails on a violation
+ * before any file is written or any resource is registered. Called directly:
  *
- *     const { waivers } = enforcePolicy(env.toJson(), {
- *       production: env.profile.production,
- *       requiredSecrets: env.requiredSecrets,
- *       environment: env.profile.name,
- *     });
+ *     const { waivers } = enforcePolicy(env.manifests(), env.policyOptions);
+ *     // env.policyOptions: { production, requiredSecrets, environment, namespace } of the environment
  *
  * A rule is waived for one object by an annotation on that object, whose value is the reason:
  *
@@ -21,9 +19,13 @@
  * label index rather than by comparing all pairs.
  */
 
+import { CLUSTER_SCOPED_KINDS, Json, isRecord, list, objectKey, podTemplateOf, rec, records, str } from './private/object';
+
 /** Identifier of a policy rule; also the suffix of its waiver annotation. */
 export type PolicyRuleId =
   | 'well-formed'
+  | 'namespace'
+  | 'unique-objects'
   | 'namespace-pss'
   | 'host-namespaces'
   | 'host-path'
@@ -69,6 +71,18 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     group: 'hygiene',
     description: 'every object is a JSON object with apiVersion, kind and metadata.name',
     fix: 'emit complete Kubernetes objects (apiVersion, kind, metadata.name)',
+  },
+  {
+    id: 'namespace',
+    group: 'hygiene',
+    description: "when the environment's namespace is given, every object of a namespaced kind is in exactly that namespace",
+    fix: 'create the object in the Environment, which sets its namespace, or create the nested Chart with { namespace: env.namespaceName }',
+  },
+  {
+    id: 'unique-objects',
+    group: 'hygiene',
+    description: 'no two objects have the same kind, namespace and name; this rule cannot be waived',
+    fix: 'rename or remove one of the two: a raw ApiObject must not repeat the kind and name of an object that a construct creates',
   },
   {
     id: 'namespace-pss',
@@ -284,6 +298,13 @@ export interface PolicyOptions {
    * @default - not named
    */
   readonly environment?: string;
+  /**
+   * The one namespace of every object of a namespaced kind (every kind not in the built-in
+   * cluster-scoped list, custom resources included): turns on the `namespace` rule, which fails an
+   * object in another namespace or in none. Pass `env.namespaceName`.
+   * @default - any namespace, or none, is accepted
+   */
+  readonly namespace?: string;
 }
 
 /** The outcome of a policy check. */
@@ -351,32 +372,17 @@ export function checkPolicy(objects: readonly unknown[], options: PolicyOptions)
 // Implementation
 // ------------------------------------------------------------------------------------------------
 
-type Json = Record<string, unknown>;
 type Labels = Record<string, string>;
 
 const RULES = new Map<string, PolicyRule>(POLICY_RULES.map((r) => [r.id, r]));
 const ALLOWED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
-const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 /** Kinds whose pods run to completion: probes do not apply. */
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
 const SCALABLE_WEB_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 const WEB_COMPONENT_LABEL = 'app.kubernetes.io/component';
+/** Rules that no annotation waives: a waiver could otherwise switch off the waiver checks, or hide an object that overwrites another. */
+const UNWAIVABLE: ReadonlySet<PolicyRuleId> = new Set<PolicyRuleId>(['waiver', 'unique-objects']);
 
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function rec(v: unknown): Json {
-  return isRecord(v) ? v : {};
-}
-function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-function records(v: unknown): Json[] {
-  return list(v).filter(isRecord);
-}
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
 function labelsOf(v: unknown): Labels {
   const out: Labels = {};
   for (const [k, val] of Object.entries(rec(v))) if (typeof val === 'string') out[k] = val;
@@ -556,6 +562,8 @@ class Gate {
   private readonly networkPolicies = new SelectorIndex<Entry>();
   private readonly pdbs = new SelectorIndex<Entry>();
   private readonly byName = new Map<string, Json>();
+  /** Position in the input of the first object of each identity, for the `unique-objects` rule. */
+  private readonly firstPosition = new Map<string, number>();
   private readonly hpaMin = new Map<string, number>();
   private readonly secrets = new Map<string, Set<string> | undefined>();
   private readonly ingressServices = new Set<string>();
@@ -594,6 +602,7 @@ class Gate {
       const entry = { obj: o, ref };
       this.entries.push(entry);
       this.readWaivers(entry);
+      this.checkUnique(ref, i);
       this.byName.set(this.key(kind, ref.namespace, name), o);
       const spec = rec(o.spec);
       switch (kind) {
@@ -619,15 +628,16 @@ class Gate {
           }
           break;
       }
-      if (WORKLOAD_KINDS.has(kind)) {
-        const template = kind === 'Pod' ? o : kind === 'CronJob' ? rec(rec(rec(spec.jobTemplate).spec).template) : rec(spec.template);
+      const template = podTemplateOf(o);
+      if (template) {
+        const labels = labelsOf(template.metadata.labels);
         const w: Workload = {
           obj: o,
           ref,
-          labels: labelsOf(rec(template.metadata).labels),
-          podSpec: rec(template.spec),
+          labels,
+          podSpec: template.spec,
           claimTemplates: records(spec.volumeClaimTemplates).map((t) => str(rec(t.metadata).name) ?? ''),
-          web: SCALABLE_WEB_KINDS.has(kind) && labelsOf(rec(template.metadata).labels)[WEB_COMPONENT_LABEL] === 'web',
+          web: SCALABLE_WEB_KINDS.has(kind) && labels[WEB_COMPONENT_LABEL] === 'web',
         };
         this.workloads.push(w);
         this.templates.add(w);
@@ -636,7 +646,18 @@ class Gate {
   }
 
   private key(kind: string, namespace: string, name: string): string {
-    return `${kind}\u0000${namespace}\u0000${name}`;
+    return objectKey({ kind, metadata: { name, namespace } });
+  }
+
+  /** `unique-objects`: a second object with the identity of an earlier one would overwrite it in the cluster. */
+  private checkUnique(ref: PolicyObjectRef, position: number): void {
+    const key = this.key(ref.kind, ref.namespace, ref.name);
+    const first = this.firstPosition.get(key);
+    if (first === undefined) {
+      this.firstPosition.set(key, position);
+    } else {
+      this.add('unique-objects', ref, `is defined twice, by objects #${first} and #${position} of the manifests; the second would overwrite the first`);
+    }
   }
 
   private addSecret(name: string, keys: readonly unknown[] | undefined, namespace = '*'): void {
@@ -668,8 +689,8 @@ class Gate {
       const rule = k.slice(WAIVER_ANNOTATION_PREFIX.length);
       if (!RULES.has(rule)) {
         this.add('waiver', e.ref, `waives unknown rule '${rule}' (annotation ${k}); known rules: ${POLICY_RULES.map((r) => r.id).join(', ')}`);
-      } else if (rule === 'waiver') {
-        this.add('waiver', e.ref, `annotation ${k} tries to waive the 'waiver' rule, which cannot be waived`);
+      } else if (UNWAIVABLE.has(rule as PolicyRuleId)) {
+        this.add('waiver', e.ref, `annotation ${k} tries to waive the '${rule}' rule, which cannot be waived`);
       } else if (typeof v !== 'string' || v.trim().length === 0) {
         this.add('waiver', e.ref, `annotation ${k} gives no reason; a waiver must say why the rule does not apply`);
       } else {
@@ -687,6 +708,7 @@ class Gate {
   private checkObject(e: Entry): void {
     const { obj, ref } = e;
     const spec = rec(obj.spec);
+    this.checkNamespace(ref);
     switch (ref.kind) {
       case 'Namespace': {
         const labels = labelsOf(rec(obj.metadata).labels);
@@ -735,6 +757,15 @@ class Gate {
         break;
       }
     }
+  }
+
+  /** `namespace`: with `options.namespace`, every object of a namespaced kind is in exactly that namespace. */
+  private checkNamespace(ref: PolicyObjectRef): void {
+    const expected = this.options.namespace;
+    if (expected === undefined || CLUSTER_SCOPED_KINDS.has(ref.kind) || ref.namespace === expected) return;
+    const where = this.options.environment === undefined ? '' : ` of environment '${this.options.environment}'`;
+    const actual = ref.namespace === '' ? 'has no metadata.namespace' : `is in namespace '${ref.namespace}'`;
+    this.add('namespace', ref, `${actual}; every namespaced object${where} must be in namespace '${expected}'`);
   }
 
   private checkService(e: Entry, spec: Json): void {
@@ -1010,7 +1041,7 @@ class Gate {
   private report(): PolicyReport {
     const violations: PolicyViolation[] = [];
     for (const v of this.violations) {
-      const waiver = v.rule === 'waiver' ? undefined : this.waiverReasons.get(this.waiverKey(v.rule, v.object));
+      const waiver = UNWAIVABLE.has(v.rule) ? undefined : this.waiverReasons.get(this.waiverKey(v.rule, v.object));
       if (waiver) waiver.suppressed++;
       else violations.push(v);
     }

@@ -1,6 +1,6 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Environment, EnvironmentProps, PostgresDb, Profiles, WebApp, defineProfile } from '../lib';
+import { Environment, EnvironmentProps, PostgresDb, Profiles, WebApp, defineProfile } from 'kubestack';
 import { expectValidationError, newEnv, synthObjects } from './util';
 
 describe('Environment', () => {
@@ -67,6 +67,48 @@ describe('Environment', () => {
     expect(objs[0].kind).toBe('Namespace');
     expect(objs[0].metadata.namespace).toBeUndefined();
     for (const o of objs.slice(1)) expect(o.metadata.namespace).toBe('team-a');
+  });
+
+  test('passes its namespace to the Chart, so that a raw object created in it gets the namespace', () => {
+    // GIVEN
+    const env = newEnv(defineProfile(Profiles.dev, { namespace: 'team-a' }));
+
+    // WHEN
+    new ApiObject(env, 'raw', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raw' } });
+
+    // THEN
+    expect(env.namespace).toBe('team-a');
+    expect(synthObjects(env)[1]).toStrictEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raw', namespace: 'team-a' } });
+  });
+
+  test('exposes the policy gate options it checks with', () => {
+    // GIVEN
+    const env = newEnv(Profiles.prod, 'prod');
+    new PostgresDb(env, 'postgres');
+
+    // WHEN / THEN
+    expect(env.policyOptions).toStrictEqual({
+      production: true,
+      requiredSecrets: env.requiredSecrets,
+      environment: 'prod',
+      namespace: 'prod',
+    });
+  });
+
+  test('manifests() lists the objects of nested charts too, which Testing.synth(env) leaves out, after its own', () => {
+    // GIVEN an Environment with a raw object and a nested chart holding another
+    const env = newEnv();
+    new ApiObject(env, 'own', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'own' } });
+    const nested = new Chart(env, 'nested', { namespace: env.namespaceName });
+    new ApiObject(nested, 'inner', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inner' } });
+
+    // WHEN
+    const manifests = env.manifests();
+
+    // THEN they are the objects of every chart, the Environment's first
+    expect(manifests).toStrictEqual([...synthObjects(env), ...Testing.synth(nested)]);
+    expect(synthObjects(env).map((o) => o.metadata.name)).toEqual(['dev', 'own']);
+    expect(env.allApiObjects().map((o) => o.node.path)).toEqual(['dev/Namespace', 'dev/own', 'dev/nested/inner']);
   });
 
   test('Environment.of finds the closest Environment above a construct', () => {

@@ -1,4 +1,4 @@
-import { buildEnvironment, checkEnvironmentPolicy } from '../apps/main';
+import { buildEnvironment } from '../apps/main';
 import { ENVIRONMENT_NAMES } from '../apps/environments';
 import {
   POLICY_RULES,
@@ -11,16 +11,13 @@ import {
   formatWaivers,
   isSecretName,
   waiverAnnotation,
-} from '../lib';
+} from 'kubestack';
 import { K8sObject, thrown } from './util';
 
 /** The reference app's objects for one environment, as plain JSON, and the gate options for it. */
 function reference(name: 'dev' | 'staging' | 'prod'): { objects: K8sObject[]; options: PolicyOptions } {
   const { env } = buildEnvironment(name);
-  return {
-    objects: env.toJson(),
-    options: { production: env.profile.production, requiredSecrets: env.requiredSecrets, environment: name },
-  };
+  return { objects: env.toJson(), options: env.policyOptions };
 }
 
 const PROD = reference('prod');
@@ -57,9 +54,10 @@ describe('policy gate on the reference app', () => {
     // GIVEN the reference app synthesized for the environment
     const { env } = buildEnvironment(name);
     // WHEN the gate checks it as synth does
-    const waivers = checkEnvironmentPolicy(env);
+    const { waivers } = env.synthesize();
     // THEN nothing is violated and nothing is waived
     expect(waivers).toEqual([]);
+    expect(env.checkPolicy()).toEqual({ violations: [], waivers: [] });
     expect(checkPolicy(env.toJson(), reference(name).options).violations).toEqual([]);
   });
 
@@ -300,6 +298,63 @@ describe('hygiene', () => {
     expect(rules(objs)).toEqual(['selector-match', 'prod-pdb']);
   });
 
+  test('fails, with a namespace given, an object in another namespace or in none', () => {
+    // GIVEN the prod objects, a ConfigMap in another namespace and a Service without one
+    const objs = prodWith((o) => {
+      get(o, 'ConfigMap', 'app-config').metadata.namespace = 'three-tier-dev';
+      delete get(o, 'Service', 'redis').metadata.namespace;
+    });
+    // WHEN the gate checks them for the prod namespace
+    const report = checkPolicy(objs, { ...PROD.options, namespace: 'three-tier-prod' });
+    // THEN both are violations, with the fix (other rules follow from the moved objects)
+    expect(report.violations.filter((v) => v.rule === 'namespace')).toEqual([
+      {
+        rule: 'namespace',
+        object: { kind: 'ConfigMap', namespace: 'three-tier-dev', name: 'app-config' },
+        message: "is in namespace 'three-tier-dev'; every namespaced object of environment 'prod' must be in namespace 'three-tier-prod'",
+        fix: 'create the object in the Environment, which sets its namespace, or create the nested Chart with { namespace: env.namespaceName }',
+      },
+      {
+        rule: 'namespace',
+        object: { kind: 'Service', namespace: '', name: 'redis' },
+        message: "has no metadata.namespace; every namespaced object of environment 'prod' must be in namespace 'three-tier-prod'",
+        fix: 'create the object in the Environment, which sets its namespace, or create the nested Chart with { namespace: env.namespaceName }',
+      },
+    ]);
+  });
+
+  test('accepts, with a namespace given, cluster-scoped objects without one, and checks custom resources', () => {
+    const objs = prodWith((o) =>
+      o.push(
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' } },
+        { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+      ),
+    );
+    expect(found(objs, { ...PROD.options, namespace: 'three-tier-prod' })).toEqual([
+      "namespace: Widget/w: has no metadata.namespace; every namespaced object of environment 'prod' must be in namespace 'three-tier-prod'",
+    ]);
+  });
+
+  test('accepts any namespace, or none, without a namespace given', () => {
+    const objs = prodWith((o) => delete get(o, 'ConfigMap', 'app-config-files').metadata.namespace);
+    const { namespace, ...options } = PROD.options;
+    expect(namespace).toBe('three-tier-prod');
+    expect(rules(objs, options)).not.toContain('namespace');
+    expect(rules(objs)).toEqual(['namespace', 'references']);
+  });
+
+  test('fails two objects with the same kind, namespace and name, naming both positions', () => {
+    // GIVEN a second ConfigMap 'app-config' appended to the prod objects
+    const objs = prodWith((o) => o.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config', namespace: 'three-tier-prod' }, data: {} }));
+    const first = PROD.objects.findIndex((o) => o.kind === 'ConfigMap' && o.metadata.name === 'app-config');
+    // WHEN / THEN the second is reported; the same name in another kind or namespace is not
+    expect(found(objs)).toEqual([
+      `unique-objects: ConfigMap/app-config: is defined twice, by objects #${first} and #${objs.length - 1} of the manifests; the second would overwrite the first`,
+    ]);
+    const distinct = prodWith((o) => o.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'three-tier-prod' }, data: {} }));
+    expect(found(distinct)).toEqual([]);
+  });
+
   test('fails an object that is not a complete Kubernetes object without throwing', () => {
     const report = checkPolicy([null, 42, { kind: 'ConfigMap' }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }], { production: false });
     expect(report.violations.map((v) => `${v.rule}: ${v.object.kind}/${v.object.name}`)).toEqual([
@@ -480,6 +535,20 @@ describe('waivers', () => {
       'waiver: Deployment/web: annotation policy.kubestack.io/waive.prod-topology-spread gives no reason; a waiver must say why the rule does not apply',
       'prod-topology-spread: Deployment/web: has no topology spread constraint that selects its own pods',
     ]);
+  });
+
+  test('fails a waiver of unique-objects, and keeps the duplicate', () => {
+    const objs = prodWith((o) =>
+      o.push({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'app-config', namespace: 'three-tier-prod', annotations: { [waiverAnnotation('unique-objects')]: 'intended' } },
+      }),
+    );
+    expect(rules(objs)).toEqual(['waiver', 'unique-objects']);
+    expect(found(objs)[0]).toBe(
+      "waiver: ConfigMap/app-config: annotation policy.kubestack.io/waive.unique-objects tries to waive the 'unique-objects' rule, which cannot be waived",
+    );
   });
 
   test('fails a waiver of an unknown rule and of the waiver rule itself', () => {
