@@ -5,6 +5,7 @@ import { RequiredSecret } from './connection';
 import { EnvironmentProfile, validateProfile } from './environment-profile';
 import { PolicyOptions, PolicyReport, PolicyViolationError, PolicyWaiver, checkPolicy as runPolicyGate, formatViolations, formatWaivers } from './policy-gate';
 import { Subject, assertValid, checkDnsLabel, fail } from './private/validate';
+import { assertSinglePeerCopies } from './private/peers';
 
 const ENVIRONMENT = Symbol.for('kubestack.Environment');
 
@@ -84,6 +85,8 @@ export class Environment extends Chart {
   private printedWaivers?: string;
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
+    // Two copies of cdk8s or constructs fail here with a fix, not later deep inside cdk8s.
+    assertSinglePeerCopies(scope);
     // The profile is validated below; a malformed one fails there, before anything is synthesized.
     super(scope, id, { namespace: props?.profile?.namespace, disableResourceNameHashes: true });
     Object.defineProperty(this, ENVIRONMENT, { value: true });

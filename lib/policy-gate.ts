@@ -280,7 +280,10 @@ export interface PolicyWaiver {
 /** A Secret that the manifests may reference without containing it. */
 export interface ExpectedSecret {
   readonly secretName: string;
-  /** Keys it holds; when given, a reference to another key does not resolve. */
+  /**
+   * Keys it holds; when given, a reference to another key does not resolve.
+   * @default - any key of the Secret resolves
+   */
   readonly keys?: readonly string[];
 }
 
