@@ -75,30 +75,51 @@ export interface PostgresDbProps {
  * `WebApp.connect()`.
  */
 export class PostgresDb extends Construct implements Connectable {
+  /** Port the server and both Services listen on. */
   public static readonly PORT = 5432;
 
+  /** Name of the StatefulSet and of the client Service. */
   public readonly name: string;
+  /** Container image. */
   public readonly image: string;
+  /** Name of the database created on first start. */
   public readonly database: string;
+  /** Size of the data volume. */
   public readonly storage: string;
+  /** StorageClass of the data volume; `undefined` uses the cluster's default. */
   public readonly storageClassName?: string;
+  /** Name of the Secret holding the credentials. */
   public readonly credentialsSecret: string;
+  /** Requests and limits of the container: the props' fields over the profile's `resources.postgres`. */
   public readonly resources: ResourceSpec;
+  /** UID and GID the server runs as. */
   public readonly runAsUser: number;
   /** Host name of the client Service. */
   public readonly host: string;
+  /** Port of both Services: {@link PostgresDb.PORT}. */
   public readonly port = PostgresDb.PORT;
   /** Name of the headless Service that governs the StatefulSet. */
   public readonly headlessServiceName: string;
-  /** Keys of the credentials Secret. */
+  /** Key of the user name in the credentials Secret. */
   public readonly usernameKey = 'username';
+  /** Key of the password in the credentials Secret. */
   public readonly passwordKey = 'password';
+  /** Labels that select the server's pod. */
   public readonly selector: Record<string, string>;
+  /** The StatefulSet (construct id `Resource`). */
   public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The client Service (ClusterIP) that `host` names. */
   public readonly service: k8s.KubeService;
 
   private readonly networkPolicy: ServerNetworkPolicy;
 
+  /**
+   * Validates the props against the Environment's profile and creates the server's objects.
+   * @param scope an `Environment` or a construct inside one
+   * @param id construct id, also the default `name`
+   * @param props the server's settings, all optional
+   * @throws ValidationError when a prop is not allowed
+   */
   constructor(scope: Construct, id: string, props: PostgresDbProps = {}) {
     super(scope, id);
     const subject: Subject = { kind: 'postgres-db', path: this.node.path };
@@ -119,7 +140,7 @@ export class PostgresDb extends Construct implements Connectable {
     this.headlessServiceName = `${this.name}-headless`;
 
     assertValid(subject, 'image', this.image, checkImage(this.image));
-    if (env.profile.production) assertValid(subject, 'image', this.image, checkPinnedImage(this.image));
+    assertValid(subject, 'image', this.image, checkPinnedImage(this.image, env.profile.production));
     assertValid(
       subject,
       'database',

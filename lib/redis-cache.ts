@@ -97,26 +97,47 @@ export interface RedisCacheProps {
  * from workloads wired with `WebApp.connect()`.
  */
 export class RedisCache extends Construct implements Connectable {
+  /** Port the server and its Service listen on. */
   public static readonly PORT = 6379;
 
+  /** Name of the workload and of its Service. */
   public readonly name: string;
+  /** Container image. */
   public readonly image: string;
+  /** Memory limit of the data set (`--maxmemory`). */
   public readonly maxmemory: string;
+  /** Eviction policy (`--maxmemory-policy`). */
   public readonly maxmemoryPolicy: RedisEvictionPolicy;
+  /** Secret key holding the password; `undefined` when Redis runs without one. */
   public readonly passwordSecret?: SecretKeyReference;
+  /** Whether data is kept on a volume claim across restarts. */
   public readonly persistence: boolean;
+  /** Size of the volume claim; used only when `persistence` is on. */
   public readonly storage: string;
+  /** Requests and limits of the container: the props' fields over the profile's `resources.redis`. */
   public readonly resources: ResourceSpec;
+  /** UID and GID the server runs as. */
   public readonly runAsUser: number;
+  /** Host name of the Service. */
   public readonly host: string;
+  /** Port of the Service: {@link RedisCache.PORT}. */
   public readonly port = RedisCache.PORT;
+  /** Labels that select the server's pod. */
   public readonly selector: Record<string, string>;
   /** The Deployment, or the StatefulSet when persistence is on. */
   public readonly workload: k8s.KubeDeployment | k8s.KubeStatefulSet;
+  /** The Service (ClusterIP) that `host` names. */
   public readonly service: k8s.KubeService;
 
   private readonly networkPolicy: ServerNetworkPolicy;
 
+  /**
+   * Validates the props against the Environment's profile and creates the server's objects.
+   * @param scope an `Environment` or a construct inside one
+   * @param id construct id, also the default `name`
+   * @param props the server's settings, all optional
+   * @throws ValidationError when a prop is not allowed, e.g. a `maxmemory` not below the memory limit
+   */
   constructor(scope: Construct, id: string, props: RedisCacheProps = {}) {
     super(scope, id);
     const subject: Subject = { kind: 'redis-cache', path: this.node.path };
@@ -136,7 +157,7 @@ export class RedisCache extends Construct implements Connectable {
 
     assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
     assertValid(subject, 'image', this.image, checkImage(this.image));
-    if (env.profile.production) assertValid(subject, 'image', this.image, checkPinnedImage(this.image));
+    assertValid(subject, 'image', this.image, checkPinnedImage(this.image, env.profile.production));
     assertValid(
       subject,
       'maxmemory',

@@ -184,18 +184,29 @@ export interface WebAppProps {
  * "restricted" defaults. `connect()` wires it to a PostgresDb or a RedisCache.
  */
 export class WebApp extends Construct {
+  /** Name of the Deployment, the Service and the app's other objects. */
   public readonly name: string;
+  /** Container image. */
   public readonly image: string;
+  /** Port the container listens on (named `http`). */
   public readonly port: number;
+  /** Port of the Service. */
   public readonly servicePort: number;
+  /** Type of the Service. */
   public readonly serviceType: ServiceType;
   /** Replicas in the Deployment; `undefined` when an HPA owns them. */
   public readonly replicas?: number;
+  /** Settings of the HPA; `undefined` when autoscaling is off. */
   public readonly autoscaling?: AutoscalingSpec;
+  /** Requests and limits of the container: the props' fields over the profile's `resources.web`. */
   public readonly resources: ResourceSpec;
+  /** Path of the liveness probe. */
   public readonly livenessPath: string;
+  /** Path of the readiness probe. */
   public readonly readinessPath: string;
+  /** UID and GID the container runs as. */
   public readonly runAsUser: number;
+  /** Labels that select the app's pods (`app.kubernetes.io/name` and `app.kubernetes.io/instance`). */
   public readonly selector: Record<string, string>;
   /** Service DNS name inside the namespace. */
   public readonly host: string;
@@ -203,10 +214,15 @@ export class WebApp extends Construct {
   public readonly ingressHosts: readonly string[];
   /** TLS secret of the Ingress, if any. */
   public readonly tlsSecretName?: string;
+  /** The Deployment (construct id `Resource`). */
   public readonly deployment: k8s.KubeDeployment;
+  /** The Service in front of the pods. */
   public readonly service: k8s.KubeService;
+  /** The Ingress; `undefined` unless the `ingress` prop is set. */
   public readonly ingress?: k8s.KubeIngress;
+  /** The HorizontalPodAutoscaler; `undefined` when autoscaling is off. */
   public readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The PodDisruptionBudget; `undefined` when `podDisruptionBudget` is off or at most one replica can run. */
   public readonly pdb?: k8s.KubePodDisruptionBudget;
 
   private readonly subject: Subject;
@@ -218,6 +234,13 @@ export class WebApp extends Construct {
   private readonly bundles: ConfigBundle[] = [];
   private readonly connected: Construct[] = [];
 
+  /**
+   * Validates the props against the Environment's profile and creates the app's objects.
+   * @param scope an `Environment` or a construct inside one
+   * @param id construct id, also the default `name`
+   * @param props the app's settings; only `image` is required
+   * @throws ValidationError when a prop, or the combination with the profile, is not allowed
+   */
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
     this.subject = { kind: 'web-app', path: this.node.path };
@@ -248,7 +271,7 @@ export class WebApp extends Construct {
     // --- validation, eager and in prop order -------------------------------------------------
     assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
     assertValid(subject, 'image', this.image, checkImage(this.image));
-    if (profile.production) assertValid(subject, 'image', this.image, checkPinnedImage(this.image));
+    assertValid(subject, 'image', this.image, checkPinnedImage(this.image, profile.production));
     assertValid(subject, 'port', this.port, checkPort(this.port));
     assertValid(subject, 'servicePort', this.servicePort, checkPort(this.servicePort));
     assertValid(subject, 'serviceType', this.serviceType, checkOneOf(this.serviceType, ['ClusterIP', 'NodePort', 'LoadBalancer'] as const));

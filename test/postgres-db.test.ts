@@ -290,7 +290,7 @@ describe('PostgresDb validation', () => {
     expectValidationError(build({ runAsUser: 0 }), "postgres-db 'dev/postgres': 'runAsUser' must be a non-zero UID (an integer >= 1), got 0");
   });
 
-  test('fails on an empty image, and on latest or untagged images in production', () => {
+  test('fails on an empty image, and on latest or untagged images in every environment', () => {
     expectValidationError(
       build({ image: '' }),
       "postgres-db 'dev/postgres': 'image' must be a container image reference such as 'registry.example.com/team/app:1.2.3' or 'app@sha256:<digest>', got \"\"",
@@ -301,7 +301,10 @@ describe('PostgresDb validation', () => {
         `postgres-db 'prod/postgres': 'image' must be pinned by version tag or digest in a production environment (not 'latest' and not untagged), got "${image}"`,
       );
     }
-    expect(build({ image: 'postgres' })).not.toThrow();
+    expectValidationError(
+      build({ image: 'postgres' }),
+      `postgres-db 'dev/postgres': 'image' must name a tag other than 'latest', or a digest (the policy gate's 'image-tag' rule holds in every environment), got "postgres"`,
+    );
   });
 
   test('fails when a request exceeds its limit', () => {

@@ -689,7 +689,11 @@ describe('WebApp.connect', () => {
 
     // THEN
     expect(api.allowed).toStrictEqual([{ path: 'dev/web', name: 'web', selector: web.selector }]);
-    expect(unresolvedReferences(env, synthObjects(env))).toStrictEqual(['Deployment/web: env API_TOKEN -> Secret api-token[token]']);
+    expect(unresolvedReferences(env, env.manifests())).toStrictEqual(['Deployment/web: env API_TOKEN -> Secret api-token[token]']);
+    // AND synthesis fails on it: the policy gate runs on every synthesis
+    expect(() => synthObjects(env)).toThrow(
+      "Deployment dev/web [references] container 'app' env API_TOKEN references key 'token' of Secret 'api-token', which is neither in the manifests nor a required Secret",
+    );
   });
 
   test('fails when the same server is connected twice', () => {
@@ -780,9 +784,11 @@ describe('WebApp validation', () => {
     expectValidationError(() => new WebApp(newEnv(), 'web', {} as WebAppProps), `web-app 'dev/web': 'image' ${allowed}, got undefined`);
   });
 
-  test('accepts latest and untagged images outside production', () => {
-    expect(build({ image: 'nginx:latest' })).not.toThrow();
-    expect(build({ image: 'nginx' })).not.toThrow();
+  test.each(['nginx:latest', 'nginx'])('fails on the latest or untagged image %s outside production too, as the gate would at synthesis', (image) => {
+    expectValidationError(
+      build({ image }),
+      `web-app 'dev/web': 'image' must name a tag other than 'latest', or a digest (the policy gate's 'image-tag' rule holds in every environment), got "${image}"`,
+    );
   });
 
   test.each([0, -1, 65536, 80.5])('fails on port %p', (port) => {
@@ -1121,7 +1127,7 @@ describe('WebApp in a production environment', () => {
 
   test('the same rules do not apply outside production', () => {
     expect(() =>
-      synthWeb({ image: 'nginx:latest', replicas: 1, autoscaling: false, podDisruptionBudget: false, topologySpread: false, ingress: {} }, Profiles.dev),
+      synthWeb({ image: 'nginx:stable', replicas: 1, autoscaling: false, podDisruptionBudget: false, topologySpread: false, ingress: {} }, Profiles.dev),
     ).not.toThrow();
   });
 });

@@ -10,11 +10,24 @@ import { Construct } from 'constructs';
 
 /** The error every construct in this library throws for bad input. */
 export class ValidationError extends Error {
+  /**
+   * Builds the message `<construct> '<path>': '<prop>' <allowed>, got <value>`.
+   * @param construct kind of the construct, e.g. `web-app`
+   * @param path construct path, e.g. `prod/web`
+   * @param prop the prop at fault, e.g. `replicas` or `ingress.hosts`
+   * @param value the value received
+   * @param allowed what is allowed, e.g. `must be an integer >= 1`
+   */
   constructor(
+    /** Kind of the construct, e.g. `web-app`. */
     public readonly construct: string,
+    /** Path of the construct, e.g. `prod/web`. */
     public readonly path: string,
+    /** The prop at fault, e.g. `replicas` or `ingress.hosts`. */
     public readonly prop: string,
+    /** The value received. */
     public readonly value: unknown,
+    /** What is allowed, e.g. `must be an integer >= 1`. */
     public readonly allowed: string,
   ) {
     super(`${construct} '${path}': '${prop}' ${allowed}, got ${formatValue(value)}`);
@@ -44,7 +57,9 @@ export function formatValue(value: unknown): string {
 
 /** Identifies the construct in error messages: its kind (`web-app`) and path (`prod/web`). */
 export interface Subject {
+  /** Kind of the construct, e.g. `web-app`. */
   readonly kind: string;
+  /** Path of the construct, e.g. `prod/web`. */
   readonly path: string;
 }
 
@@ -55,6 +70,7 @@ export function assertValid(subject: Subject, prop: string, value: unknown, prob
   }
 }
 
+/** Throws a ValidationError for `prop`, whose `value` is not `allowed`. */
 export function fail(subject: Subject, prop: string, value: unknown, allowed: string): never {
   throw new ValidationError(subject.kind, subject.path, prop, value, allowed);
 }
@@ -95,6 +111,7 @@ export function checkHostname(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A TCP port: an integer from 1 to 65535. */
 export function checkPort(value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
     return 'must be an integer from 1 to 65535';
@@ -102,6 +119,7 @@ export function checkPort(value: unknown): string | undefined {
   return undefined;
 }
 
+/** An integer from `min` to `max`. */
 export function checkInteger(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     return max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
@@ -136,6 +154,7 @@ export function quantityValue(value: string): number {
   return NaN;
 }
 
+/** A container image reference, `[registry[:port]/]repository[:tag][@sha256:<digest>]`, at most 512 characters. */
 export function checkImage(value: unknown): string | undefined {
   const allowed = "must be a container image reference such as 'registry.example.com/team/app:1.2.3' or 'app@sha256:<digest>'";
   if (typeof value !== 'string' || value.length === 0 || value.length > 512 || !IMAGE.test(value)) return allowed;
@@ -151,12 +170,15 @@ export function isPinnedImage(image: string): boolean {
   return lastSegment.slice(colon + 1) !== 'latest';
 }
 
-/** In production an image must be pinned by version tag or digest. */
-export function checkPinnedImage(value: string): string | undefined {
-  if (!isPinnedImage(value)) {
-    return "must be pinned by version tag or digest in a production environment (not 'latest' and not untagged)";
-  }
-  return undefined;
+/**
+ * An image must name a tag other than `latest`, or a digest, in every environment (the policy
+ * gate's `image-tag` rule, which runs on every synthesis); production says so in its own words.
+ */
+export function checkPinnedImage(value: string, production = true): string | undefined {
+  if (isPinnedImage(value)) return undefined;
+  return production
+    ? "must be pinned by version tag or digest in a production environment (not 'latest' and not untagged)"
+    : "must name a tag other than 'latest', or a digest (the policy gate's 'image-tag' rule holds in every environment)";
 }
 
 export function checkEnvName(value: unknown): string | undefined {
