@@ -65,6 +65,7 @@ export class Environment extends Chart {
     return fail(who, 'scope', scope.node.path, "must be inside an Environment (new Environment(app, 'dev', { profile: Profiles.dev }))");
   }
 
+  /** The environment's defaults and rules, which every construct inside reads. */
   public readonly profile: EnvironmentProfile;
   /**
    * Namespace of every object in this environment: the profile's namespace. The inherited Chart
@@ -72,7 +73,9 @@ export class Environment extends Chart {
    * it; the policy gate's `namespace` rule checks that nested charts do too.
    */
   public readonly namespaceName: string;
+  /** Value of `app.kubernetes.io/part-of` on every object. */
   public readonly partOf: string;
+  /** Value of `app.kubernetes.io/managed-by` on every object. */
   public readonly managedBy: string;
   /** The Namespace object, labelled so that Pod Security "restricted" is enforced. */
   public readonly namespaceObject: k8s.KubeNamespace;
@@ -84,6 +87,13 @@ export class Environment extends Chart {
   /** The waiver lines printed by the current synthesis, so that its several validation passes print them once. */
   private printedWaivers?: string;
 
+  /**
+   * Creates the environment's chart and Namespace, validates the profile and registers the policy
+   * gate as a validation of every synthesis.
+   * @param scope the cdk8s App (or a construct in it)
+   * @param id construct id; also the name of the YAML file (`<id>.k8s.yaml`)
+   * @param props the profile and the common labels
+   */
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     // Two copies of cdk8s or constructs fail here with a fix, not later deep inside cdk8s.
     assertSinglePeerCopies(scope);

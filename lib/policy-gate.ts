@@ -55,6 +55,7 @@ export type PolicyRuleId =
 
 /** What a rule demands and how to comply. */
 export interface PolicyRule {
+  /** The rule's id, also the suffix of its waiver annotation. */
   readonly id: PolicyRuleId;
   /** `pod-security` (Pod Security "restricted"), `hygiene`, `production` (production only), `secrets` or `waivers`. */
   readonly group: 'pod-security' | 'hygiene' | 'production' | 'secrets' | 'waivers';
@@ -252,15 +253,19 @@ export function waiverAnnotation(rule: PolicyRuleId): string {
 
 /** Identifies an object in a report. */
 export interface PolicyObjectRef {
+  /** The object's kind, e.g. `Deployment`. */
   readonly kind: string;
   /** Empty for cluster-scoped objects and objects without a namespace. */
   readonly namespace: string;
+  /** The object's metadata.name (`#<index>` for an object without one). */
   readonly name: string;
 }
 
 /** One broken rule. */
 export interface PolicyViolation {
+  /** The rule broken. */
   readonly rule: PolicyRuleId;
+  /** The object that breaks it. */
   readonly object: PolicyObjectRef;
   /** What is wrong, naming the container, volume or reference. */
   readonly message: string;
@@ -270,8 +275,11 @@ export interface PolicyViolation {
 
 /** A rule waived for one object by annotation. */
 export interface PolicyWaiver {
+  /** The rule waived. */
   readonly rule: PolicyRuleId;
+  /** The object the waiver annotation is on. */
   readonly object: PolicyObjectRef;
+  /** The annotation's value: why the rule does not apply. */
   readonly reason: string;
   /** Violations the waiver suppressed in this run (0 when the object complies anyway). */
   readonly suppressed: number;
@@ -279,6 +287,7 @@ export interface PolicyWaiver {
 
 /** A Secret that the manifests may reference without containing it. */
 export interface ExpectedSecret {
+  /** Name of the Secret. */
   readonly secretName: string;
   /**
    * Keys it holds; when given, a reference to another key does not resolve.
@@ -320,8 +329,16 @@ export interface PolicyReport {
 
 /** Thrown by {@link enforcePolicy}; the message lists every violation with its fix. */
 export class PolicyViolationError extends Error {
+  /**
+   * A report of `violations`; the message lists each with its fix.
+   * @param violations the violations, listed in the message
+   * @param waivers the waivers in effect
+   * @param environment the environment's name, for the message
+   */
   constructor(
+    /** Every violation, in object order. */
     public readonly violations: readonly PolicyViolation[],
+    /** The waivers in effect when the gate ran. */
     public readonly waivers: readonly PolicyWaiver[] = [],
     environment?: string,
   ) {
@@ -334,7 +351,13 @@ export class PolicyViolationError extends Error {
  * Checks every object and throws a {@link PolicyViolationError} listing all violations; returns
  * the waivers otherwise, for the caller to print.
  */
-export function enforcePolicy(objects: readonly unknown[], options: PolicyOptions): { waivers: PolicyWaiver[] } {
+export function enforcePolicy(
+  objects: readonly unknown[],
+  options: PolicyOptions,
+): {
+  /** Every waiver found, for the caller to print. */
+  waivers: PolicyWaiver[];
+} {
   const report = checkPolicy(objects, options);
   if (report.violations.length > 0) throw new PolicyViolationError(report.violations, report.waivers, options.environment);
   return { waivers: report.waivers };
