@@ -60,8 +60,11 @@ export interface ConfigBundleProps {
  * pods carry in their template annotations, so a config change rolls the pods.
  */
 export class ConfigBundle extends Construct {
+  /** Name of the ConfigMap of plain settings. */
   public readonly name: string;
+  /** Name of the ConfigMap of files, `<name>-files`; it exists only once a file is added (see `hasFiles`). */
   public readonly filesName: string;
+  /** Where consumers mount the files. */
   public readonly mountPath: string;
   /** The ConfigMap of plain settings. */
   public readonly configMap: k8s.KubeConfigMap;
@@ -73,6 +76,13 @@ export class ConfigBundle extends Construct {
   private readonly secretRefs: Record<string, SecretKeyReference> = {};
   private filesMap?: k8s.KubeConfigMap;
 
+  /**
+   * Validates the props and creates the settings ConfigMap, and the files ConfigMap when `files` is not empty.
+   * @param scope an `Environment` or a construct inside one
+   * @param id construct id, also the default `name`
+   * @param props the bundle's content, all optional; more can be added with `addSetting`, `addSecret` and `addFile`
+   * @throws ValidationError when a prop is not allowed
+   */
   constructor(scope: Construct, id: string, props: ConfigBundleProps = {}) {
     super(scope, id);
     this.subject = { kind: 'config-bundle', path: this.node.path };
@@ -166,11 +176,12 @@ export class ConfigBundle extends Construct {
     return contentHash({ settings: this.settingsData, files: this.filesData, secrets: this.secretRefs });
   }
 
-  /** The environment entries that consumers get: envFrom for settings, valueFrom for secrets. */
+  /** The `envFrom` entries that consumers get: the settings ConfigMap. */
   public envFrom(): k8s.EnvFromSource[] {
     return [{ configMapRef: { name: this.name } }];
   }
 
+  /** The variables that consumers get for the secret references (`valueFrom.secretKeyRef`), sorted by name. */
   public secretEnv(): k8s.EnvVar[] {
     return Object.keys(this.secretRefs)
       .sort()

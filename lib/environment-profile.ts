@@ -39,12 +39,18 @@ export interface EnvironmentProfile {
   readonly production: boolean;
   /** Web replicas when no HPA owns them. */
   readonly replicas: number;
-  /** HPA for web workloads; `undefined` turns autoscaling off. */
+  /**
+   * HPA for web workloads; `undefined` turns autoscaling off.
+   * @default - no HPA: web workloads run `replicas` pods
+   */
   readonly autoscaling?: AutoscalingSpec;
   /** Default resources per workload kind. */
   readonly resources: {
+    /** Requests and limits of a `WebApp` container. */
     readonly web: ResourceSpec;
+    /** Requests and limits of a `PostgresDb` container. */
     readonly postgres: ResourceSpec;
+    /** Requests and limits of a `RedisCache` container. */
     readonly redis: ResourceSpec;
   };
   /** Default size of the Postgres volume. */
@@ -66,7 +72,14 @@ const small: ResourceSpec = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit
  * assignment such as `Profiles.prod.production = false` throws (in strict mode) instead of
  * silently turning off the production rules of every later `prod` Environment.
  */
-export const Profiles: { readonly dev: EnvironmentProfile; readonly staging: EnvironmentProfile; readonly prod: EnvironmentProfile } = frozenCopy({
+export const Profiles: {
+  /** One web replica, no HPA, no TLS, domain `dev.example.com`. */
+  readonly dev: EnvironmentProfile;
+  /** HPA from 2 to 5 replicas at 60% CPU, TLS, domain `staging.example.com`. */
+  readonly staging: EnvironmentProfile;
+  /** Production rules, HPA from 3 to 10 replicas at 50% CPU, zone spread, TLS, domain `example.com`. */
+  readonly prod: EnvironmentProfile;
+} = frozenCopy({
   dev: {
     name: 'dev',
     namespace: 'dev',
@@ -122,6 +135,10 @@ export const Profiles: { readonly dev: EnvironmentProfile; readonly staging: Env
 
 /** Overrides accepted by `defineProfile`; nested resources may be given in part. */
 export type ProfileOverrides = Partial<Omit<EnvironmentProfile, 'resources'>> & {
+  /**
+   * Resources per workload kind; a kind given replaces that kind's `ResourceSpec`, the others keep the base's.
+   * @default - the base profile's `resources`
+   */
   readonly resources?: Partial<EnvironmentProfile['resources']>;
 };
 

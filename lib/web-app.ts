@@ -70,7 +70,7 @@ export interface WebAppProps {
    * @default - the construct id
    */
   readonly name?: string;
-  /** Container image; in a production environment it must be pinned by tag or digest. */
+  /** Container image, pinned by a tag other than `latest` or by a digest (in every environment). */
   readonly image: string;
   /**
    * Port the container listens on (named `http`).

@@ -90,6 +90,13 @@ export class ChartResources extends pulumi.ComponentResource {
   /** The policy waivers in effect for the Environment. */
   public readonly waivers: readonly PolicyWaiver[];
 
+  /**
+   * Synthesizes, gates and plans the Environment, then registers one resource per object.
+   * @param name Pulumi name of the component
+   * @param args the Environment, the provider and what to substitute or add
+   * @param opts options of the component itself; the objects get the component as parent and `args.provider`
+   * @throws pulumi.RunError, before anything is registered, when the args are wrong or the Environment fails validation, the policy gate or planning
+   */
   constructor(name: string, args: ChartResourcesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Everything that can fail runs before super(): a failure registers nothing.
     const prepared = prepare(name, args);

@@ -24,6 +24,13 @@ export type SecretValues = Readonly<Record<string, Readonly<Record<string, strin
 
 /** A configuration key is missing or malformed; the message ends with the commands that fix it. */
 export class ConfigError extends Error {
+  /**
+   * Builds the message `stack '<stack>': config '<key>' <problem>`, followed by one `fix:` line per command.
+   * @param stack stack name
+   * @param key fully qualified key
+   * @param problem what is wrong and what is allowed
+   * @param fixes `pulumi config` commands that fix it
+   */
   constructor(
     /** Stack name. */
     public readonly stack: string,

@@ -18,6 +18,10 @@ export const PLACEHOLDER_IMAGE = `placeholder.invalid/kubestack/pending@sha256:$
 
 /** An object set that cannot be deployed: no name, a repeated identity, a cycle, a stray placeholder. */
 export class PlanError extends Error {
+  /**
+   * An error with the given message.
+   * @param message what cannot be deployed, naming the object by its key
+   */
   constructor(message: string) {
     super(message);
     this.name = 'PlanError';
@@ -26,15 +30,29 @@ export class PlanError extends Error {
 
 /** A Kubernetes object: synthesized JSON, where any value may also be a Pulumi Input. */
 export interface KubeManifest {
+  /** API group and version, e.g. `apps/v1`. */
   readonly apiVersion: string;
+  /** Kind of the object, e.g. `Deployment`. */
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [field: string]: unknown };
+  /** Metadata of the object; fields other than `name` and `namespace` are passed through. */
+  readonly metadata: {
+    /** Name of the object. */
+    readonly name: string;
+    /**
+     * Namespace of the object.
+     * @default - no namespace, as for a cluster-scoped kind
+     */
+    readonly namespace?: string;
+    readonly [field: string]: unknown;
+  };
   readonly [field: string]: unknown;
 }
 
 /** An object to deploy and the objects (by {@link manifestKey}) it must come after. */
 export interface ChartObject {
+  /** The object as synthesized. */
   readonly manifest: KubeManifest;
+  /** Keys ({@link manifestKey}) of the objects it must be deployed after. */
   readonly dependsOn: readonly string[];
 }
 
@@ -57,7 +75,12 @@ export function manifestKey(m: { readonly kind: string; readonly metadata: { rea
  * objects it depends on in the construct tree (`node.addDependency`, e.g. `WebApp.connect()`).
  * Throws the gate's `PolicyViolationError` on a violation, before anything is deployed.
  */
-export function environmentObjects(env: Environment): { objects: ChartObject[]; waivers: PolicyWaiver[] } {
+export function environmentObjects(env: Environment): {
+  /** Every synthesized object, in synthesis order, with the keys of the objects it depends on. */
+  objects: ChartObject[];
+  /** The policy waivers in effect for the Environment. */
+  waivers: PolicyWaiver[];
+} {
   const { objects, waivers } = env.synthesize();
   const keyOf = (o: ApiObject) => manifestKey({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } });
   const apiObjectsUnder = (c: { node: { findAll(): readonly unknown[] } }) => c.node.findAll().filter((x): x is ApiObject => ApiObject.isApiObject(x));
@@ -85,7 +108,15 @@ export function environmentObjects(env: Environment): { objects: ChartObject[]; 
  * Outputs). Fails when a placeholder appears anywhere else in the object, e.g. in an environment
  * variable, where it could not be replaced and would reach the cluster.
  */
-export function withImages(manifest: KubeManifest, images: Readonly<Record<string, Input<string>>>): { manifest: KubeManifest; replaced: string[] } {
+export function withImages(
+  manifest: KubeManifest,
+  images: Readonly<Record<string, Input<string>>>,
+): {
+  /** A copy with the images replaced; the input itself when `images` is empty. */
+  manifest: KubeManifest;
+  /** The placeholder of each container whose image was replaced, one entry per container. */
+  replaced: string[];
+} {
   const placeholders = Object.keys(images);
   if (placeholders.length === 0) return { manifest, replaced: [] };
   const copy = JSON.parse(JSON.stringify(manifest)) as KubeManifest;
