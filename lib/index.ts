@@ -9,3 +9,4 @@ export * from './policy-gate';
 export * from './write-environments';
 export * from './secret-commands';
 export { ValidationError, checkDnsLabel, checkDnsSubdomain, checkHostname, checkImage, checkQuantity, formatValue } from './private/validate';
+export type { Subject } from './private/validate';

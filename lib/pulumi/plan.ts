@@ -76,29 +76,20 @@ export function manifestKey(m: { readonly kind: string; readonly metadata: { rea
  * Throws the gate's `PolicyViolationError` on a violation, before anything is deployed.
  */
 export function environmentObjects(env: Environment): {
-  /** Every synthesized object, in synthesis order, with the keys of the objects it depends on. */
+  /** Every object, in synthesis order, with the objects it depends on. */
   objects: ChartObject[];
-  /** The policy waivers in effect for the Environment. */
+  /** The policy waivers in effect. */
   waivers: PolicyWaiver[];
 } {
   const { objects, waivers } = env.synthesize();
+  // allApiObjects() has resolved the construct dependencies into object dependencies, as cdk8s does.
   const keyOf = (o: ApiObject) => manifestKey({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } });
-  const apiObjectsUnder = (c: { node: { findAll(): readonly unknown[] } }) => c.node.findAll().filter((x): x is ApiObject => ApiObject.isApiObject(x));
-  // What cdk8s's own dependency resolution does, without mutating the tree: a dependency of a
-  // construct on another makes every object below the first depend on every object below the second.
-  const deps = new Map<string, Set<string>>();
-  for (const c of env.node.findAll()) {
-    for (const d of c.node.dependencies) {
-      const targets = apiObjectsUnder(d).map(keyOf);
-      for (const source of apiObjectsUnder(c)) {
-        const set = deps.get(keyOf(source)) ?? new Set<string>();
-        for (const t of targets) if (t !== keyOf(source)) set.add(t);
-        deps.set(keyOf(source), set);
-      }
-    }
+  const deps = new Map<string, string[]>();
+  for (const o of env.allApiObjects()) {
+    deps.set(keyOf(o), [...new Set(o.node.dependencies.filter((d): d is ApiObject => ApiObject.isApiObject(d)).map(keyOf))]);
   }
   return {
-    objects: (objects as unknown as KubeManifest[]).map((manifest) => ({ manifest, dependsOn: [...(deps.get(manifestKey(manifest)) ?? [])] })),
+    objects: (objects as unknown as KubeManifest[]).map((manifest) => ({ manifest, dependsOn: deps.get(manifestKey(manifest)) ?? [] })),
     waivers,
   };
 }
