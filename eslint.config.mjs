@@ -10,7 +10,19 @@ const LIBRARY_SOURCES = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'build/**', 'dist/**', 'coverage/**', 'bench/results/**', 'docs/api/**', 'examples/*/node_modules/**', 'examples/*/dist/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'build/**',
+      'dist/**',
+      'coverage/**',
+      'bench/results/**',
+      'docs/api/**',
+      'examples/*/node_modules/**',
+      'examples/*/dist/**',
+      'examples/*/build/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -28,6 +28,21 @@ export interface EnvironmentProps extends Omit<ChartProps, 'namespace' | 'labels
   readonly managedBy?: string;
 }
 
+/** Thrown by {@link Environment.synthesize} when a construct's validation fails; the message lists each as cdk8s does. */
+export class EnvironmentValidationError extends Error {
+  /**
+   * A report of failed construct validations.
+   * @param errors one `[construct path] message` entry per failed validation
+   */
+  constructor(
+    /** One `[construct path] message` entry per failed validation. */
+    public readonly errors: readonly string[],
+  ) {
+    super(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    this.name = 'EnvironmentValidationError';
+  }
+}
+
 /** What {@link Environment.synthesize} returns: the objects to write, and the waivers to print. */
 export interface EnvironmentSynthesis {
   /** Every object of the environment and of its nested charts, in the order `app.synth()` writes them. */
@@ -236,7 +251,7 @@ export class Environment extends Chart {
     } finally {
       this.gateDeferred = false;
     }
-    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    if (errors.length > 0) throw new EnvironmentValidationError(errors);
     const objects = this.manifests();
     const report = this.checkPolicy(objects);
     if (report.violations.length > 0) throw new PolicyViolationError(report.violations, report.waivers, this.profile.name);

@@ -7,7 +7,7 @@ try {
 } catch (err) {
   // Our own errors (a policy violation, a bad prop) carry everything the user needs in their
   // message: print it without a stack trace. Anything else is a bug and keeps its stack.
-  if (err && (err.name === 'PolicyViolationError' || err.name === 'ValidationError')) {
+  if (err && (err.name === 'PolicyViolationError' || err.name === 'ValidationError' || err.name === 'EnvironmentValidationError')) {
     process.stderr.write(`synth failed: ${err.message}\n`);
     process.exitCode = 1;
   } else {

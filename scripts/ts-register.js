@@ -72,7 +72,7 @@ require.extensions['.ts'] = function (module, filename) {
   module._compile(transpile(source, filename), filename);
 };
 
-// `node scripts/ts-register.js` (run by `npm ci` through the `prepare` script) fills the cache
+// `node scripts/ts-register.js` fills the cache
 // ahead of time, so that even the first `npm run synth` after a fresh install is warm.
 if (require.main === module) {
   try {

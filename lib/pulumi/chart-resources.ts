@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { Environment } from '../environment';
+import { Environment, EnvironmentValidationError } from '../environment';
 import { PolicyViolationError, PolicyWaiver, formatWaivers } from '../policy-gate';
 import { ValidationError } from '../private/validate';
 import { ChartObject, KubeManifest, PlanError, PlannedObject, environmentObjects, planObjects, withImages } from './plan';
@@ -145,7 +145,8 @@ function prepare(name: string, args: ChartResourcesArgs): { plan: PlannedObject[
     for (const manifest of args.extraObjects ?? []) deployed.push({ manifest, dependsOn: [] });
     return { plan: planObjects(deployed), waivers };
   } catch (e) {
-    if (e instanceof PolicyViolationError || e instanceof ValidationError || e instanceof PlanError) throw new pulumi.RunError(`${where}: ${e.message}`);
+    if (e instanceof PolicyViolationError || e instanceof ValidationError || e instanceof EnvironmentValidationError || e instanceof PlanError)
+      throw new pulumi.RunError(`${where}: ${e.message}`);
     throw e;
   }
 }

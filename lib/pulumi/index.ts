@@ -2,6 +2,8 @@
  * `kubestack/pulumi`: the deploy side. Needs the optional peers `@pulumi/pulumi` and
  * `@pulumi/kubernetes`; the main entry point `kubestack` never loads them.
  */
+import './require-peers';
+
 export * from './chart-resources';
 export * from './secrets-from-config';
 export { ConfigError, configSetCommand, kindOf, quotedConfigKey, readSecretValues, secretPath } from './config-source';
