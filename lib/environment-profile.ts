@@ -52,6 +52,10 @@ export interface EnvironmentProfile {
     readonly postgres: ResourceSpec;
     /** Requests and limits of a `RedisCache` container. */
     readonly redis: ResourceSpec;
+    /** Requests and limits of a `Worker` container. */
+    readonly worker: ResourceSpec;
+    /** Requests and limits of a `Job` or `CronJob` container. */
+    readonly job: ResourceSpec;
   };
   /** Default size of the Postgres volume. */
   readonly postgresStorage: string;
@@ -90,6 +94,8 @@ export const Profiles: {
       web: small,
       postgres: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
       redis: { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '250m', memoryLimit: '320Mi' },
+      worker: small,
+      job: { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
     },
     postgresStorage: '10Gi',
     redisStorage: '1Gi',
@@ -107,6 +113,8 @@ export const Profiles: {
       web: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
       postgres: { cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
       redis: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '250m', memoryLimit: '320Mi' },
+      worker: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
+      job: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' },
     },
     postgresStorage: '10Gi',
     redisStorage: '2Gi',
@@ -124,6 +132,8 @@ export const Profiles: {
       web: { cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
       postgres: { cpuRequest: '500m', memoryRequest: '1Gi', cpuLimit: '2', memoryLimit: '2Gi' },
       redis: { cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '384Mi' },
+      worker: { cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
+      job: { cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '1Gi' },
     },
     postgresStorage: '10Gi',
     redisStorage: '5Gi',
@@ -210,7 +220,7 @@ const PROFILE_FIELDS = fieldsOf<EnvironmentProfile>({
   tls: true,
 });
 
-const WORKLOAD_KINDS = fieldsOf<EnvironmentProfile['resources']>({ web: true, postgres: true, redis: true });
+const WORKLOAD_KINDS = fieldsOf<EnvironmentProfile['resources']>({ web: true, postgres: true, redis: true, worker: true, job: true });
 
 /** The profile's name for error messages, or `<unnamed>` when it has none to show. */
 function nameOf(profile: unknown): string {

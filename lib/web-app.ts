@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigBundle } from './config-bundle';
@@ -6,7 +5,8 @@ import { Connectable } from './connection';
 import { Environment } from './environment';
 import { AutoscalingSpec, ResourceSpec } from './environment-profile';
 import { validateAutoscaling, validateResources } from './private/resources';
-import { containerSecurityContext, objectMeta, podSecurityContext, resourceRequirements, scratchVolume, workloadLabels } from './private/meta';
+import { objectMeta, workloadLabels } from './private/meta';
+import { HardenedPod } from './private/pod';
 import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
 import {
   Subject,
@@ -14,7 +14,6 @@ import {
   checkBoolean,
   checkDnsLabel,
   checkDnsSubdomain,
-  checkEnvName,
   checkHostname,
   checkHttpPath,
   checkImage,
@@ -226,13 +225,7 @@ export class WebApp extends Construct {
   public readonly pdb?: k8s.KubePodDisruptionBudget;
 
   private readonly subject: Subject;
-  private readonly env: Environment;
-  private readonly containerEnv: k8s.EnvVar[] = [];
-  private readonly envFrom: k8s.EnvFromSource[] = [];
-  private readonly volumes: k8s.Volume[] = [];
-  private readonly mounts: k8s.VolumeMount[] = [];
-  private readonly bundles: ConfigBundle[] = [];
-  private readonly connected: Construct[] = [];
+  private readonly pod: HardenedPod;
 
   /**
    * Validates the props against the Environment's profile and creates the app's objects.
@@ -246,7 +239,7 @@ export class WebApp extends Construct {
     this.subject = { kind: 'web-app', path: this.node.path };
     const subject = this.subject;
     assertValid(subject, 'props', props, checkRecord(props));
-    const env = (this.env = Environment.of(this, subject));
+    const env = Environment.of(this, subject);
     const profile = env.profile;
 
     this.name = props.name ?? id;
@@ -299,10 +292,7 @@ export class WebApp extends Construct {
     assertValid(subject, 'imagePullSecrets', imagePullSecrets, checkStringList(imagePullSecrets));
     for (const s of imagePullSecrets) assertValid(subject, 'imagePullSecrets', s, checkDnsSubdomain(s));
     assertValid(subject, 'runAsUser', this.runAsUser, checkUid(this.runAsUser));
-    assertValid(subject, 'writablePaths', writablePaths, checkStringList(writablePaths));
-    for (const p of writablePaths) assertValid(subject, 'writablePaths', p, /^\/[^\0]*$/.test(p) ? undefined : 'must be absolute paths');
-    const dupPath = firstDuplicate(writablePaths);
-    if (dupPath !== undefined) fail(subject, 'writablePaths', dupPath, 'must not repeat a path');
+    const writable = HardenedPod.writablePaths(subject, writablePaths);
     if (props.env !== undefined) assertValid(subject, 'env', props.env, checkRecord(props.env));
     if (props.config !== undefined && !Array.isArray(props.config)) fail(subject, 'config', props.config, 'must be an array of ConfigBundle');
 
@@ -328,12 +318,8 @@ export class WebApp extends Construct {
     const { labels, selector } = workloadLabels(env, this.name, 'web');
     this.selector = selector;
 
+    this.pod = new HardenedPod(this, subject, env, writable);
     for (const [key, value] of Object.entries(props.env ?? {})) this.addEnv(key, value);
-    writablePaths.forEach((path, i) => {
-      const v = scratchVolume(i === 0 && path === '/tmp' ? 'tmp' : `writable-${i}`, path);
-      this.volumes.push(v.volume);
-      this.mounts.push(v.mount);
-    });
 
     const httpProbe = (path: string, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' },
@@ -367,38 +353,23 @@ export class WebApp extends Construct {
           type: 'RollingUpdate',
           rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
         },
-        template: {
-          metadata: {
-            labels: { ...labels },
-            annotations: Lazy.any({ produce: () => this.podAnnotations() }),
+        template: this.pod.template({
+          labels,
+          runAsUser: this.runAsUser,
+          imagePullSecrets,
+          topologySpreadConstraints: spread,
+          container: {
+            name: 'app',
+            image: this.image,
+            command: props.command,
+            args: props.args,
+            ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
+            resources: this.resources,
+            readinessProbe: httpProbe(this.readinessPath, 5, 3),
+            livenessProbe: { ...httpProbe(this.livenessPath, 10, 3), initialDelaySeconds: props.startupPath ? undefined : 10 },
+            startupProbe: props.startupPath ? httpProbe(props.startupPath, 2, 30) : undefined,
           },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(this.runAsUser),
-            imagePullSecrets: imagePullSecrets.length ? imagePullSecrets.map((name) => ({ name })) : undefined,
-            topologySpreadConstraints: spread.length ? spread : undefined,
-            containers: [
-              {
-                name: 'app',
-                image: this.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: props.command ? [...props.command] : undefined,
-                args: props.args ? [...props.args] : undefined,
-                ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
-                env: Lazy.any({ produce: () => (this.containerEnv.length ? this.containerEnv : undefined) }),
-                envFrom: Lazy.any({ produce: () => (this.envFrom.length ? this.envFrom : undefined) }),
-                resources: resourceRequirements(this.resources),
-                securityContext: containerSecurityContext(this.runAsUser),
-                readinessProbe: httpProbe(this.readinessPath, 5, 3),
-                livenessProbe: { ...httpProbe(this.livenessPath, 10, 3), initialDelaySeconds: props.startupPath ? undefined : 10 },
-                startupProbe: props.startupPath ? httpProbe(props.startupPath, 2, 30) : undefined,
-                volumeMounts: this.mounts,
-              },
-            ],
-            volumes: this.volumes,
-          },
-        },
+        }),
       },
     });
 
@@ -516,9 +487,7 @@ export class WebApp extends Construct {
 
   /** Adds a plain environment variable. A name that is already set throws. */
   public addEnv(name: string, value: string): void {
-    assertValid(this.subject, 'env', name, checkEnvName(name));
-    assertValid(this.subject, `env.${name}`, value, checkString(value));
-    this.pushEnv('env', [{ name, value }]);
+    this.pod.addEnv(name, value);
   }
 
   /**
@@ -527,21 +496,7 @@ export class WebApp extends Construct {
    * the bundle's content hash, so any change to it rolls them.
    */
   public addConfig(bundle: ConfigBundle): void {
-    if (!(bundle instanceof ConfigBundle)) fail(this.subject, 'config', bundle, 'must be a ConfigBundle');
-    if (this.bundles.includes(bundle)) fail(this.subject, 'config', bundle.node.path, 'must not add the same ConfigBundle twice');
-    if (Environment.of(bundle) !== this.env) fail(this.subject, 'config', bundle.node.path, 'must be a ConfigBundle of the same Environment');
-    if (bundle.hasFiles && this.mounts.some((m) => m.mountPath === bundle.mountPath)) {
-      fail(this.subject, 'config', bundle.mountPath, 'must not mount files at a path that is already mounted (a writable path or another bundle)');
-    }
-    this.bundles.push(bundle);
-    this.envFrom.push(...bundle.envFrom());
-    this.pushEnv('config', bundle.secretEnv());
-    if (bundle.hasFiles) {
-      const volumeName = `config-${this.bundles.length}`;
-      this.volumes.push({ name: volumeName, configMap: { name: bundle.filesName } });
-      this.mounts.push({ name: volumeName, mountPath: bundle.mountPath, readOnly: true });
-    }
-    this.node.addDependency(bundle);
+    this.pod.addConfig(bundle);
   }
 
   /**
@@ -551,40 +506,16 @@ export class WebApp extends Construct {
    * server's objects come first in the manifests and in Pulumi.
    */
   public connect(server: Connectable & Construct): void {
-    if (!server || typeof (server as Partial<Connectable>).connectionEnv !== 'function') {
-      fail(this.subject, 'connect', server, 'must be a PostgresDb, a RedisCache or another Connectable construct');
-    }
-    if (this.connected.includes(server)) fail(this.subject, 'connect', server.node.path, 'must not connect the same server twice');
-    if (Environment.of(server) !== this.env) fail(this.subject, 'connect', server.node.path, 'must be a server in the same Environment');
-    this.pushEnv('connect', server.connectionEnv());
-    server.allowFrom({ path: this.node.path, name: this.name, selector: this.selector });
-    this.connected.push(server);
-    this.node.addDependency(server);
+    this.pod.connect(server, this);
   }
 
   /** Servers this app is wired to, in wiring order. */
   public get connections(): readonly Construct[] {
-    return [...this.connected];
+    return this.pod.connections;
   }
 
   /** A copy of the container's environment. */
   public get envVars(): k8s.EnvVar[] {
-    return this.containerEnv.map((e) => ({ ...e }));
-  }
-
-  private pushEnv(prop: string, vars: k8s.EnvVar[]): void {
-    for (const v of vars) {
-      if (this.containerEnv.some((e) => e.name === v.name)) {
-        fail(this.subject, prop, v.name, 'must not set an environment variable that is already set');
-      }
-    }
-    this.containerEnv.push(...vars);
-  }
-
-  private podAnnotations(): Record<string, string> | undefined {
-    if (this.bundles.length === 0) return undefined;
-    const out: Record<string, string> = {};
-    for (const b of this.bundles) out[`config.kubestack.io/${b.name}`] = b.contentHash;
-    return out;
+    return this.pod.envVars;
   }
 }

@@ -114,7 +114,8 @@ describe('defineProfile', () => {
     const profile = defineProfile(Profiles.dev, { resources: { web } });
 
     // THEN
-    expect(profile.resources).toStrictEqual({ web, postgres: Profiles.dev.resources.postgres, redis: Profiles.dev.resources.redis });
+    expect(profile.resources).toStrictEqual({ ...Profiles.dev.resources, web });
+    expect(Object.keys(profile.resources)).toEqual(['web', 'postgres', 'redis', 'worker', 'job']);
   });
 
   test('does not change the base profile', () => {
