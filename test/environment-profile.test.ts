@@ -193,7 +193,7 @@ describe('defineProfile', () => {
   test('fails on an unknown workload kind in resources and lists the kinds', () => {
     expectValidationError(
       () => defineProfile(Profiles.dev, { resources: { cache: Profiles.dev.resources.redis } as ProfileOverrides['resources'] }),
-      'environment-profile \'dev\': \'resources.cache\' is not a workload kind (the kinds are \'web\', \'postgres\', \'redis\'), got {"cpuRequest":"50m","memoryRequest":"64Mi","cpuLimit":"250m","memoryLimit":"320Mi"}',
+      'environment-profile \'dev\': \'resources.cache\' is not a workload kind (the kinds are \'web\', \'postgres\', \'redis\', \'worker\', \'job\'), got {"cpuRequest":"50m","memoryRequest":"64Mi","cpuLimit":"250m","memoryLimit":"320Mi"}',
     );
   });
 
