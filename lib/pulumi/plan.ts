@@ -82,14 +82,17 @@ export function environmentObjects(env: Environment): {
   waivers: PolicyWaiver[];
 } {
   const { objects, waivers } = env.synthesize();
-  // allApiObjects() has resolved the construct dependencies into object dependencies, as cdk8s does.
-  const keyOf = (o: ApiObject) => manifestKey({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } });
-  const deps = new Map<string, string[]>();
-  for (const o of env.allApiObjects()) {
-    deps.set(keyOf(o), [...new Set(o.node.dependencies.filter((d): d is ApiObject => ApiObject.isApiObject(d)).map(keyOf))]);
-  }
+  // allApiObjects() lists the objects in the order synthesize() returns them, and has resolved the
+  // construct dependencies into object dependencies, as cdk8s does. Keys come from the synthesized
+  // JSON, since a name may be produced at synthesis (a Job's content-hash suffix).
+  const apiObjects = env.allApiObjects();
+  const manifests = objects as unknown as KubeManifest[];
+  const keys = new Map<ApiObject, string>(apiObjects.map((o, i) => [o, manifestKey(manifests[i])]));
   return {
-    objects: (objects as unknown as KubeManifest[]).map((manifest) => ({ manifest, dependsOn: deps.get(manifestKey(manifest)) ?? [] })),
+    objects: manifests.map((manifest, i) => ({
+      manifest,
+      dependsOn: [...new Set(apiObjects[i].node.dependencies.map((d) => keys.get(d as ApiObject)).filter((k): k is string => k !== undefined))],
+    })),
     waivers,
   };
 }
