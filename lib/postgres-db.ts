@@ -4,9 +4,10 @@ import { ClientWorkload, Connectable } from './connection';
 import { Environment } from './environment';
 import { ResourceSpec } from './environment-profile';
 import { validateResources } from './private/resources';
-import { containerSecurityContext, objectMeta, podSecurityContext, resourceRequirements, scratchVolume, workloadLabels } from './private/meta';
+import { objectMeta } from './private/meta';
 import { lintWaivers, workloadLintChecks } from './private/lint';
-import { ServerNetworkPolicy, execProbe, tcpProbe } from './private/server';
+import { HardenedPod } from './private/pod';
+import { ServerEndpoints, claimServer, execProbe, hostPortEnv, secretKeyEnv, tcpProbe } from './private/server';
 import {
   Subject,
   assertValid,
@@ -111,7 +112,7 @@ export class PostgresDb extends Construct implements Connectable {
   /** The client Service (ClusterIP) that `host` names. */
   public readonly service: k8s.KubeService;
 
-  private readonly networkPolicy: ServerNetworkPolicy;
+  private readonly endpoints: ServerEndpoints;
 
   /**
    * Validates the props against the Environment's profile and creates the server's objects.
@@ -136,8 +137,6 @@ export class PostgresDb extends Construct implements Connectable {
     this.credentialsSecret = props.credentialsSecret ?? `${this.name}-credentials`;
     this.runAsUser = props.runAsUser ?? 70;
     this.resources = { ...env.profile.resources.postgres, ...(props.resources ?? {}) };
-    this.host = this.name;
-    this.headlessServiceName = `${this.name}-headless`;
 
     assertValid(subject, 'image', this.image, checkImage(this.image));
     assertValid(subject, 'image', this.image, checkPinnedImage(this.image, env.profile.production));
@@ -157,62 +156,61 @@ export class PostgresDb extends Construct implements Connectable {
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
     validateResources(subject, 'resources', this.resources);
 
-    env.claimName(subject, 'name', 'StatefulSet', this.name);
-    env.claimName(subject, 'name', 'Service', this.name);
-    env.claimName(subject, 'name', 'Service', this.headlessServiceName);
-    env.claimName(subject, 'name', 'NetworkPolicy', this.name);
+    const server = claimServer(env, subject, {
+      name: this.name,
+      component: 'database',
+      workloadKind: 'StatefulSet',
+      portName: 'postgres',
+      port: this.port,
+      headless: true,
+    });
     env.requireSecret(subject, this.credentialsSecret, this.usernameKey);
     env.requireSecret(subject, this.credentialsSecret, this.passwordKey);
+    this.host = server.host;
+    this.headlessServiceName = server.headlessServiceName;
+    this.selector = server.selector;
 
-    const { labels, selector } = workloadLabels(env, this.name, 'database');
-    this.selector = selector;
     const dataDir = '/var/lib/postgresql/data';
-    const run = scratchVolume('run', '/var/run/postgresql', '16Mi');
-    const tmp = scratchVolume('tmp', '/tmp', '64Mi');
     const ready = 'pg_isready -h 127.0.0.1 -p 5432 -U "$POSTGRES_USER" -d "$POSTGRES_DB"';
+    const pod = new HardenedPod(this, subject, env, [
+      { name: 'run', mountPath: '/var/run/postgresql', sizeLimit: '16Mi' },
+      { name: 'tmp', mountPath: '/tmp', sizeLimit: '64Mi' },
+    ]);
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: objectMeta(env, this.name, labels, lintWaivers(workloadLintChecks(this.runAsUser))),
+      metadata: objectMeta(env, this.name, server.labels, lintWaivers(workloadLintChecks(this.runAsUser))),
       spec: {
         serviceName: this.headlessServiceName,
         replicas: 1,
-        selector: { matchLabels: { ...selector } },
+        selector: { matchLabels: { ...this.selector } },
         updateStrategy: { type: 'RollingUpdate' },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        template: {
-          metadata: { labels: { ...labels } },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(this.runAsUser, this.runAsUser),
-            terminationGracePeriodSeconds: 60,
-            containers: [
-              {
-                name: 'postgres',
-                image: this.image,
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'postgres', containerPort: this.port, protocol: 'TCP' }],
-                env: [
-                  { name: 'POSTGRES_USER', valueFrom: { secretKeyRef: { name: this.credentialsSecret, key: this.usernameKey } } },
-                  { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: this.credentialsSecret, key: this.passwordKey } } },
-                  { name: 'POSTGRES_DB', value: this.database },
-                  { name: 'PGDATA', value: `${dataDir}/pgdata` },
-                ],
-                resources: resourceRequirements(this.resources),
-                securityContext: containerSecurityContext(this.runAsUser),
-                readinessProbe: execProbe(ready, 10, 3, 5),
-                // Liveness only asks whether the server accepts connections: a server that is up
-                // but not ready (crash recovery, overload) must not be restarted.
-                livenessProbe: tcpProbe('postgres', 20, 6, 30),
-                volumeMounts: [{ name: 'data', mountPath: dataDir }, run.mount, tmp.mount],
-              },
+        template: pod.template({
+          labels: server.labels,
+          runAsUser: this.runAsUser,
+          fsGroup: this.runAsUser,
+          terminationGracePeriodSeconds: 60,
+          container: {
+            name: 'postgres',
+            image: this.image,
+            ports: [{ name: 'postgres', containerPort: this.port, protocol: 'TCP' }],
+            env: [
+              secretKeyEnv('POSTGRES_USER', this.credentialsSecret, this.usernameKey),
+              secretKeyEnv('POSTGRES_PASSWORD', this.credentialsSecret, this.passwordKey),
+              { name: 'POSTGRES_DB', value: this.database },
+              { name: 'PGDATA', value: `${dataDir}/pgdata` },
             ],
-            volumes: [run.volume, tmp.volume],
+            resources: this.resources,
+            readinessProbe: execProbe(ready, 10, 3, 5),
+            // Liveness only asks whether the server accepts connections: a server that is up
+            // but not ready (crash recovery, overload) must not be restarted.
+            livenessProbe: tcpProbe('postgres', 20, 6, 30),
+            volumeMounts: [{ name: 'data', mountPath: dataDir }],
           },
-        },
+        }),
         volumeClaimTemplates: [
           {
-            metadata: { name: 'data', labels: { ...selector } },
+            metadata: { name: 'data', labels: { ...this.selector } },
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: this.storageClassName,
@@ -222,24 +220,8 @@ export class PostgresDb extends Construct implements Connectable {
         ],
       },
     });
-
-    new k8s.KubeService(this, 'HeadlessService', {
-      metadata: objectMeta(env, this.headlessServiceName, labels),
-      spec: {
-        clusterIp: 'None',
-        selector: { ...selector },
-        ports: [{ name: 'postgres', port: this.port, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }],
-      },
-    });
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: objectMeta(env, this.name, labels),
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...selector },
-        ports: [{ name: 'postgres', port: this.port, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }],
-      },
-    });
-    this.networkPolicy = new ServerNetworkPolicy(this, env, this.name, labels, selector, this.port);
+    this.endpoints = new ServerEndpoints(this, env, server);
+    this.service = this.endpoints.service;
   }
 
   /**
@@ -249,21 +231,20 @@ export class PostgresDb extends Construct implements Connectable {
    */
   public connectionEnv(): k8s.EnvVar[] {
     return [
-      { name: 'DB_USER', valueFrom: { secretKeyRef: { name: this.credentialsSecret, key: this.usernameKey } } },
-      { name: 'DB_PASS', valueFrom: { secretKeyRef: { name: this.credentialsSecret, key: this.passwordKey } } },
-      { name: 'DB_HOST', value: this.host },
-      { name: 'DB_PORT', value: String(this.port) },
+      secretKeyEnv('DB_USER', this.credentialsSecret, this.usernameKey),
+      secretKeyEnv('DB_PASS', this.credentialsSecret, this.passwordKey),
+      ...hostPortEnv('DB', this),
       { name: 'DB_NAME', value: this.database },
       { name: 'DATABASE_URL', value: `postgres://$(DB_USER):$(DB_PASS)@${this.host}:${this.port}/${this.database}` },
     ];
   }
 
   public allowFrom(client: ClientWorkload): void {
-    this.networkPolicy.allow(client);
+    this.endpoints.allow(client);
   }
 
   /** The workloads allowed to connect, in the order they were wired. */
   public get clients(): readonly ClientWorkload[] {
-    return this.networkPolicy.allowed;
+    return this.endpoints.allowed;
   }
 }

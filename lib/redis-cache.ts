@@ -5,9 +5,10 @@ import { SecretKeyReference } from './config-bundle';
 import { Environment } from './environment';
 import { ResourceSpec } from './environment-profile';
 import { validateResources } from './private/resources';
-import { containerSecurityContext, objectMeta, podSecurityContext, resourceRequirements, scratchVolume, workloadLabels } from './private/meta';
+import { objectMeta } from './private/meta';
 import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
-import { ServerNetworkPolicy, execProbe, tcpProbe } from './private/server';
+import { HardenedPod, WritablePath } from './private/pod';
+import { ServerEndpoints, claimServer, execProbe, hostPortEnv, secretKeyEnv, tcpProbe } from './private/server';
 import {
   Subject,
   assertValid,
@@ -129,7 +130,7 @@ export class RedisCache extends Construct implements Connectable {
   /** The Service (ClusterIP) that `host` names. */
   public readonly service: k8s.KubeService;
 
-  private readonly networkPolicy: ServerNetworkPolicy;
+  private readonly endpoints: ServerEndpoints;
 
   /**
    * Validates the props against the Environment's profile and creates the server's objects.
@@ -153,7 +154,6 @@ export class RedisCache extends Construct implements Connectable {
     this.storage = props.storage ?? env.profile.redisStorage;
     this.runAsUser = props.runAsUser ?? 999;
     this.resources = { ...env.profile.resources.redis, ...(props.resources ?? {}) };
-    this.host = this.name;
 
     assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
     assertValid(subject, 'image', this.image, checkImage(this.image));
@@ -188,66 +188,65 @@ export class RedisCache extends Construct implements Connectable {
       env.requireSecret(subject, this.passwordSecret.secretName, this.passwordSecret.key);
     }
 
-    const kind = this.persistence ? 'StatefulSet' : 'Deployment';
-    env.claimName(subject, 'name', kind, this.name);
-    env.claimName(subject, 'name', 'Service', this.name);
     // A StatefulSet is governed by a headless Service, as in PostgresDb.
-    const headlessServiceName = `${this.name}-headless`;
-    if (this.persistence) env.claimName(subject, 'name', 'Service', headlessServiceName);
-    env.claimName(subject, 'name', 'NetworkPolicy', this.name);
+    const server = claimServer(env, subject, {
+      name: this.name,
+      component: 'cache',
+      workloadKind: this.persistence ? 'StatefulSet' : 'Deployment',
+      portName: 'redis',
+      port: this.port,
+      headless: this.persistence,
+    });
+    this.host = server.host;
+    this.selector = server.selector;
 
-    const { labels, selector } = workloadLabels(env, this.name, 'cache');
-    this.selector = selector;
-    const tmp = scratchVolume('tmp', '/tmp', '16Mi');
-    const scratchData = scratchVolume('data', '/data', '64Mi');
     const args = ['--maxmemory', this.maxmemory, '--maxmemory-policy', this.maxmemoryPolicy, '--appendonly', this.persistence ? 'yes' : 'no'];
     if (!this.persistence) args.push('--save', '');
     const containerEnv: k8s.EnvVar[] = [];
     if (this.passwordSecret) {
-      containerEnv.push({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: this.passwordSecret.secretName, key: this.passwordSecret.key } } });
+      containerEnv.push(secretKeyEnv('REDIS_PASSWORD', this.passwordSecret.secretName, this.passwordSecret.key));
       // redis-cli reads the password from REDISCLI_AUTH, keeping it off the probe's command line.
       containerEnv.push({ name: 'REDISCLI_AUTH', value: '$(REDIS_PASSWORD)' });
       args.push('--requirepass', '$(REDIS_PASSWORD)');
     }
     const ping = 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG';
-    const podSpec: k8s.PodSpec = {
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      securityContext: podSecurityContext(this.runAsUser, this.persistence ? this.runAsUser : undefined),
-      containers: [
-        {
-          name: 'redis',
-          image: this.image,
-          imagePullPolicy: 'IfNotPresent',
-          command: ['redis-server'],
-          args,
-          env: containerEnv.length ? containerEnv : undefined,
-          ports: [{ name: 'redis', containerPort: this.port, protocol: 'TCP' }],
-          resources: resourceRequirements(this.resources),
-          securityContext: containerSecurityContext(this.runAsUser),
-          readinessProbe: execProbe(ping, 5, 3, 2),
-          // Liveness only asks whether the server accepts connections; readiness asks for a PONG.
-          livenessProbe: tcpProbe('redis', 15, 4, 10),
-          volumeMounts: [{ name: 'data', mountPath: '/data' }, tmp.mount],
-        },
-      ],
-      volumes: this.persistence ? [tmp.volume] : [scratchData.volume, tmp.volume],
-    };
-    const template = { metadata: { labels: { ...labels } }, spec: podSpec };
+    // /data is the claim with persistence on, a bounded scratch directory without it.
+    const tmp: WritablePath = { name: 'tmp', mountPath: '/tmp', sizeLimit: '16Mi' };
+    const writable = this.persistence ? [tmp] : [{ name: 'data', mountPath: '/data', sizeLimit: '64Mi' }, tmp];
+    const pod = new HardenedPod(this, subject, env, writable);
+    const template = pod.template({
+      labels: server.labels,
+      runAsUser: this.runAsUser,
+      fsGroup: this.persistence ? this.runAsUser : undefined,
+      container: {
+        name: 'redis',
+        image: this.image,
+        command: ['redis-server'],
+        args,
+        env: containerEnv,
+        ports: [{ name: 'redis', containerPort: this.port, protocol: 'TCP' }],
+        resources: this.resources,
+        readinessProbe: execProbe(ping, 5, 3, 2),
+        // Liveness only asks whether the server accepts connections; readiness asks for a PONG.
+        livenessProbe: tcpProbe('redis', 15, 4, 10),
+        volumeMounts: this.persistence ? [{ name: 'data', mountPath: '/data' }] : [],
+      },
+    });
     const lintChecks: LintCheck[] = workloadLintChecks(this.runAsUser);
     if (!this.persistence) lintChecks.push('deployment-replicas');
-    const metadata = objectMeta(env, this.name, labels, lintWaivers(lintChecks));
+    const metadata = objectMeta(env, this.name, server.labels, lintWaivers(lintChecks));
+    const selector = { matchLabels: { ...this.selector } };
     this.workload = this.persistence
       ? new k8s.KubeStatefulSet(this, 'Resource', {
           metadata,
           spec: {
-            serviceName: headlessServiceName,
+            serviceName: server.headlessServiceName,
             replicas: 1,
-            selector: { matchLabels: { ...selector } },
+            selector,
             template,
             volumeClaimTemplates: [
               {
-                metadata: { name: 'data', labels: { ...selector } },
+                metadata: { name: 'data', labels: { ...this.selector } },
                 spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k8s.Quantity.fromString(this.storage) } } },
               },
             ],
@@ -257,31 +256,13 @@ export class RedisCache extends Construct implements Connectable {
           metadata,
           spec: {
             replicas: 1,
-            selector: { matchLabels: { ...selector } },
+            selector,
             strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
             template,
           },
         });
-
-    if (this.persistence) {
-      new k8s.KubeService(this, 'HeadlessService', {
-        metadata: objectMeta(env, headlessServiceName, labels),
-        spec: {
-          clusterIp: 'None',
-          selector: { ...selector },
-          ports: [{ name: 'redis', port: this.port, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
-        },
-      });
-    }
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: objectMeta(env, this.name, labels),
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...selector },
-        ports: [{ name: 'redis', port: this.port, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
-      },
-    });
-    this.networkPolicy = new ServerNetworkPolicy(this, env, this.name, labels, selector, this.port);
+    this.endpoints = new ServerEndpoints(this, env, server);
+    this.service = this.endpoints.service;
   }
 
   /** The `redis://` URL clients use; the password, if any, is a `$(REDIS_PASSWORD)` reference. */
@@ -291,24 +272,19 @@ export class RedisCache extends Construct implements Connectable {
 
   /** REDIS_HOST, REDIS_PORT, REDIS_PASSWORD (when a password is set) and REDIS_URL. */
   public connectionEnv(): k8s.EnvVar[] {
-    const env: k8s.EnvVar[] = [
-      { name: 'REDIS_HOST', value: this.host },
-      { name: 'REDIS_PORT', value: String(this.port) },
-    ];
-    if (this.passwordSecret) {
-      env.push({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: this.passwordSecret.secretName, key: this.passwordSecret.key } } });
-    }
+    const env = hostPortEnv('REDIS', this);
+    if (this.passwordSecret) env.push(secretKeyEnv('REDIS_PASSWORD', this.passwordSecret.secretName, this.passwordSecret.key));
     env.push({ name: 'REDIS_URL', value: this.url });
     return env;
   }
 
   public allowFrom(client: ClientWorkload): void {
-    this.networkPolicy.allow(client);
+    this.endpoints.allow(client);
   }
 
   /** The workloads allowed to connect, in the order they were wired. */
   public get clients(): readonly ClientWorkload[] {
-    return this.networkPolicy.allowed;
+    return this.endpoints.allowed;
   }
 }
 

@@ -193,6 +193,44 @@ describe('RedisCache', () => {
     expect(danglingMounts(objs)).toStrictEqual([]);
   });
 
+  test('with persistence, the headless Service follows the StatefulSet and the pod mounts the claim at /data and a scratch /tmp', () => {
+    // GIVEN
+    const env = newEnv();
+
+    // WHEN
+    const redis = new RedisCache(env, 'redis', { persistence: true, passwordSecret: { secretName: 'redis-auth', key: 'password' } });
+    const objs = synthObjects(env);
+
+    // THEN
+    expect(ids(objs.slice(1))).toStrictEqual(['StatefulSet/redis', 'Service/redis-headless', 'Service/redis', 'NetworkPolicy/redis']);
+    const sts = find(objs, 'StatefulSet', 'redis');
+    expect(sts.spec.serviceName).toBe('redis-headless');
+    expect(sts.spec.template.metadata).toStrictEqual({ labels: find(objs, 'Service', 'redis').metadata.labels });
+    expect(podSpec(sts).volumes).toStrictEqual([{ name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }]);
+    expect(container(sts).volumeMounts).toStrictEqual([
+      { name: 'data', mountPath: '/data' },
+      { name: 'tmp', mountPath: '/tmp' },
+    ]);
+    expect(container(sts).env).toStrictEqual([
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-auth', key: 'password' } } },
+      { name: 'REDISCLI_AUTH', value: '$(REDIS_PASSWORD)' },
+    ]);
+    expect(podSpec(sts).securityContext).toStrictEqual({
+      runAsNonRoot: true,
+      runAsUser: 999,
+      runAsGroup: 999,
+      fsGroup: 999,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    const headless = find(objs, 'Service', 'redis-headless');
+    expect(headless.spec).toStrictEqual({
+      clusterIP: 'None',
+      selector: redis.selector,
+      ports: [{ name: 'redis', port: 6379, targetPort: 'redis', protocol: 'TCP' }],
+    });
+  });
+
   test('persistence storage defaults to the profile redisStorage', () => {
     const sts = find(synthRedis({ persistence: true }, Profiles.staging).objs, 'StatefulSet', 'redis');
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(Profiles.staging.redisStorage);
@@ -310,6 +348,20 @@ describe('RedisCache validation', () => {
     expectValidationError(
       () => new RedisCache(env, 'cache'),
       "redis-cache 'dev/cache': 'name' must be unique per kind in namespace 'dev': Deployment 'cache' is already created by 'dev/web', got \"cache\"",
+    );
+  });
+
+  test('fails, with persistence only, when its headless Service name is already taken', () => {
+    // GIVEN
+    const env = newEnv();
+    new WebApp(env, 'web', { image: 'app:1.0', name: 'cache-headless' });
+    new WebApp(env, 'api', { image: 'app:1.0', name: 'orders-headless' });
+
+    // WHEN / THEN
+    expect(() => new RedisCache(env, 'cache')).not.toThrow();
+    expectValidationError(
+      () => new RedisCache(env, 'orders', { persistence: true }),
+      "redis-cache 'dev/orders': 'name' must be unique per kind in namespace 'dev': Service 'orders-headless' is already created by 'dev/api', got \"orders-headless\"",
     );
   });
 });
