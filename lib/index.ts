@@ -5,6 +5,7 @@ export * from './config-bundle';
 export * from './postgres-db';
 export * from './redis-cache';
 export * from './web-app';
+export * from './worker';
 export * from './policy-gate';
 export * from './write-environments';
 export * from './secret-commands';

@@ -4,20 +4,19 @@ import { ConfigBundle } from './config-bundle';
 import { Connectable } from './connection';
 import { Environment } from './environment';
 import { AutoscalingSpec, ResourceSpec } from './environment-profile';
-import { validateAutoscaling, validateResources } from './private/resources';
+import { validateResources } from './private/resources';
+import { addScalingObjects, checkProductionScaling, resolveScaling, scalingLintChecks, topologySpreadConstraints } from './private/scaling';
 import { objectMeta, workloadLabels } from './private/meta';
 import { HardenedPod } from './private/pod';
 import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
 import {
   Subject,
   assertValid,
-  checkBoolean,
   checkDnsLabel,
   checkDnsSubdomain,
   checkHostname,
   checkHttpPath,
   checkImage,
-  checkInteger,
   checkObjectKey,
   checkOneOf,
   checkPinnedImage,
@@ -247,16 +246,10 @@ export class WebApp extends Construct {
     this.port = props.port ?? 8080;
     this.servicePort = props.servicePort ?? 80;
     this.serviceType = props.serviceType ?? 'ClusterIP';
-    const autoscaling = props.autoscaling === false ? undefined : (props.autoscaling ?? profile.autoscaling);
-    this.autoscaling = autoscaling;
-    this.replicas = autoscaling ? undefined : (props.replicas ?? profile.replicas);
     this.resources = { ...profile.resources.web, ...(props.resources ?? {}) };
     this.livenessPath = props.livenessPath ?? '/healthz';
     this.readinessPath = props.readinessPath ?? '/ready';
     this.runAsUser = props.runAsUser ?? 1000;
-    const podDisruptionBudget = props.podDisruptionBudget ?? true;
-    const topologySpread = props.topologySpread ?? true;
-    const zoneSpread = props.zoneSpread ?? profile.zoneSpread;
     const imagePullSecrets = props.imagePullSecrets ?? [];
     const writablePaths = props.writablePaths ?? ['/tmp'];
     this.host = this.name;
@@ -270,25 +263,15 @@ export class WebApp extends Construct {
     assertValid(subject, 'serviceType', this.serviceType, checkOneOf(this.serviceType, ['ClusterIP', 'NodePort', 'LoadBalancer'] as const));
     if (props.command !== undefined) assertValid(subject, 'command', props.command, checkStringList(props.command));
     if (props.args !== undefined) assertValid(subject, 'args', props.args, checkStringList(props.args));
-    if (props.replicas !== undefined) assertValid(subject, 'replicas', props.replicas, checkInteger(props.replicas, 1, 1000));
-    if (props.autoscaling !== undefined && props.autoscaling !== false) validateAutoscaling(subject, 'autoscaling', props.autoscaling);
-    if (props.replicas !== undefined && autoscaling) {
-      // Never drop a prop silently: with an HPA the Deployment carries no replica count.
-      fail(
-        subject,
-        'replicas',
-        props.replicas,
-        "must not be set while an HPA owns the replica count (set 'autoscaling: false' to pin replicas, or tune the HPA's minReplicas)",
-      );
-    }
+    // replicas, autoscaling (from the props or the profile), podDisruptionBudget, topologySpread, zoneSpread
+    const scaling = resolveScaling(subject, profile, props);
+    this.autoscaling = scaling.autoscaling;
+    this.replicas = scaling.replicas;
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
     validateResources(subject, 'resources', this.resources);
     assertValid(subject, 'livenessPath', this.livenessPath, checkHttpPath(this.livenessPath));
     assertValid(subject, 'readinessPath', this.readinessPath, checkHttpPath(this.readinessPath));
     if (props.startupPath !== undefined) assertValid(subject, 'startupPath', props.startupPath, checkHttpPath(props.startupPath));
-    assertValid(subject, 'podDisruptionBudget', podDisruptionBudget, checkBoolean(podDisruptionBudget));
-    assertValid(subject, 'topologySpread', topologySpread, checkBoolean(topologySpread));
-    assertValid(subject, 'zoneSpread', zoneSpread, checkBoolean(zoneSpread));
     assertValid(subject, 'imagePullSecrets', imagePullSecrets, checkStringList(imagePullSecrets));
     for (const s of imagePullSecrets) assertValid(subject, 'imagePullSecrets', s, checkDnsSubdomain(s));
     assertValid(subject, 'runAsUser', this.runAsUser, checkUid(this.runAsUser));
@@ -296,18 +279,7 @@ export class WebApp extends Construct {
     if (props.env !== undefined) assertValid(subject, 'env', props.env, checkRecord(props.env));
     if (props.config !== undefined && !Array.isArray(props.config)) fail(subject, 'config', props.config, 'must be an array of ConfigBundle');
 
-    const maxReplicas = autoscaling ? autoscaling.maxReplicas : this.replicas!;
-    if (profile.production) {
-      const least = autoscaling ? autoscaling.minReplicas : this.replicas!;
-      assertValid(
-        subject,
-        autoscaling ? 'autoscaling.minReplicas' : 'replicas',
-        least,
-        least >= 2 ? undefined : 'must be at least 2 in a production environment',
-      );
-      assertValid(subject, 'podDisruptionBudget', podDisruptionBudget, podDisruptionBudget ? undefined : 'must be true in a production environment');
-      assertValid(subject, 'topologySpread', topologySpread, topologySpread ? undefined : 'must be true in a production environment');
-    }
+    if (profile.production) checkProductionScaling(subject, scaling);
 
     env.claimName(subject, 'name', 'Deployment', this.name);
     for (const s of imagePullSecrets) env.requireSecret(subject, s, '.dockerconfigjson');
@@ -327,22 +299,7 @@ export class WebApp extends Construct {
       timeoutSeconds: 2,
       failureThreshold,
     });
-    const spread: k8s.TopologySpreadConstraint[] = [];
-    if (topologySpread) {
-      spread.push({ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...selector } } });
-      if (zoneSpread) {
-        spread.push({
-          maxSkew: 1,
-          topologyKey: 'topology.kubernetes.io/zone',
-          whenUnsatisfiable: 'ScheduleAnyway',
-          labelSelector: { matchLabels: { ...selector } },
-        });
-      }
-    }
-
-    const lintChecks: LintCheck[] = [...workloadLintChecks(this.runAsUser), 'pod-networkpolicy'];
-    if (this.replicas !== undefined && this.replicas < 2) lintChecks.push('deployment-replicas');
-    if (topologySpread && maxReplicas > 1) lintChecks.push('deployment-has-host-podantiaffinity');
+    const lintChecks: LintCheck[] = [...workloadLintChecks(this.runAsUser), 'pod-networkpolicy', ...scalingLintChecks(scaling)];
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: objectMeta(env, this.name, labels, lintWaivers(lintChecks)),
       spec: {
@@ -357,7 +314,7 @@ export class WebApp extends Construct {
           labels,
           runAsUser: this.runAsUser,
           imagePullSecrets,
-          topologySpreadConstraints: spread,
+          topologySpreadConstraints: topologySpreadConstraints(scaling, selector),
           container: {
             name: 'app',
             image: this.image,
@@ -457,30 +414,9 @@ export class WebApp extends Construct {
     }
 
     // --- autoscaling and disruption budget ---------------------------------------------------------
-    if (autoscaling) {
-      env.claimName(subject, 'name', 'HorizontalPodAutoscaler', this.name);
-      this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
-        metadata: objectMeta(env, this.name, labels),
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
-          minReplicas: autoscaling.minReplicas,
-          maxReplicas: autoscaling.maxReplicas,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuPercent } } }],
-        },
-      });
-    }
-    if (podDisruptionBudget && maxReplicas > 1) {
-      env.claimName(subject, 'name', 'PodDisruptionBudget', this.name);
-      this.pdb = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
-        metadata: objectMeta(env, this.name, labels),
-        spec: {
-          maxUnavailable: k8s.IntOrString.fromNumber(1),
-          selector: { matchLabels: { ...selector } },
-          // A pod that is not ready protects nothing: let a node drain evict it rather than block.
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
-    }
+    const { hpa, pdb } = addScalingObjects(this, env, subject, { name: this.name, labels, selector }, scaling);
+    this.hpa = hpa;
+    this.pdb = pdb;
 
     for (const bundle of props.config ?? []) this.addConfig(bundle);
   }
