@@ -5,6 +5,8 @@ export * from './config-bundle';
 export * from './postgres-db';
 export * from './redis-cache';
 export * from './web-app';
+export * from './job';
+export * from './cron-job';
 export * from './worker';
 export * from './policy-gate';
 export * from './write-environments';
