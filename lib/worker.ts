@@ -287,6 +287,7 @@ export class Worker extends Construct {
           : { httpGet: { path: probe.path, port: k8s.IntOrString.fromString('health'), scheme: 'HTTP' } };
 
     const lintChecks: LintCheck[] = [...workloadLintChecks(this.runAsUser), 'pod-networkpolicy', ...scalingLintChecks(scaling)];
+    if (this.probe !== false) lintChecks.push('pod-probes-identical');
     const annotations = { ...lintWaivers(lintChecks), ...(this.noProbeReason !== undefined ? { [waiverAnnotation('probes')]: this.noProbeReason } : {}) };
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: objectMeta(env, this.name, labels, Object.keys(annotations).length ? annotations : undefined),

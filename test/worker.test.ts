@@ -75,7 +75,7 @@ describe('Worker', () => {
           ...devMetadata,
           annotations: {
             'kube-score/ignore':
-              'container-ephemeral-storage-request-and-limit,container-image-pull-policy,container-security-context-user-group-id,deployment-replicas,pod-networkpolicy',
+              'container-ephemeral-storage-request-and-limit,container-image-pull-policy,container-security-context-user-group-id,deployment-replicas,pod-networkpolicy,pod-probes-identical',
           },
         },
         spec: {
@@ -394,6 +394,7 @@ describe('Worker', () => {
         'container-image-pull-policy',
         'deployment-has-host-podantiaffinity',
         'pod-networkpolicy',
+        'pod-probes-identical',
       ]);
     });
   });

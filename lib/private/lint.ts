@@ -14,9 +14,11 @@ export const LINT_WAIVER_REASONS = {
   'container-security-context-user-group-id':
     "the container runs as its image's own unprivileged user (node 1000, postgres 70, redis 999), which owns the image's files; the policy gate enforces runAsNonRoot with a non-zero UID",
   'pod-networkpolicy':
-    "a web app's egress depends on the app (DNS, its servers, external APIs), so only ingress is restricted; the policy gate's 'network-policy' rule checks that a NetworkPolicy selects the pods",
+    "an app workload's egress depends on the app (DNS, its servers, external APIs), so only ingress is restricted; the policy gate's 'network-policy' rule checks that a NetworkPolicy selects the pods",
   'deployment-replicas':
-    "a single replica is what was asked for: a non-production web app with 'replicas: 1', or a Redis cache, which is one instance by design",
+    "a single replica is what was asked for: a non-production web app or worker with 'replicas: 1', or a Redis cache, which is one instance by design",
+  'pod-probes-identical':
+    'a worker serves no traffic: readiness only gates its rollout and disruption budget, so its one health check answers both probes, liveness on a slower period and after a delay',
   'deployment-has-host-podantiaffinity':
     'pods are spread across nodes by a topologySpreadConstraint on kubernetes.io/hostname (maxSkew 1), which replaces a preferred podAntiAffinity',
 } as const;
