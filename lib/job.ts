@@ -116,13 +116,13 @@ export interface JobProps extends BatchWorkloadProps {
  *
  * **Ordering.** Workloads that must run after the task call their `runsAfter(job)`, a construct
  * dependency: the YAML lists the Job before them and Pulumi creates it first (and waits for it to
- * complete). For Argo CD the Job and its NetworkPolicy carry `argocd.argoproj.io/sync-wave: "-1"`,
- * a wave before the default 0, so Argo CD applies the Job and waits until it is healthy (complete)
- * before it applies the workloads. A wave and not a `PreSync` hook: a hook runs on every sync, even
- * when nothing changed, while a content-named Job in an earlier wave runs once per change, and an
- * unchanged one is already in sync. Argo CD orders by wave before kind, so whatever the Job needs
- * from wave 0 (the Namespace, a server it connects to, a ConfigBundle's ConfigMap) is applied only
- * after it; see {@link syncWave}.
+ * complete). For Argo CD the Job and its NetworkPolicy carry `argocd.argoproj.io/sync-wave: "1"`,
+ * after everything in the default wave 0 (the Namespace, the servers it connects to, its
+ * ConfigBundles' ConfigMaps), and `runsAfter` puts the dependants' Deployments in wave 2: Argo CD
+ * applies a wave only when the one before it is healthy, so the Job runs once its servers are up,
+ * and the workloads roll out once it has completed. A wave and not a `PreSync` hook: a hook runs
+ * on every sync, even when nothing changed, while a content-named Job in a wave runs once per
+ * change, and an unchanged one is already in sync.
  */
 export class Job extends Construct {
   /** True when `x` is a Job of this library (also across copies of it, by a global symbol). */
@@ -146,12 +146,14 @@ export class Job extends Construct {
   public readonly ttlSecondsAfterFinished?: number;
   /** Labels that select the Job's pods (stable across releases, unlike the Job's name). */
   public readonly selector: Record<string, string>;
+  /** The annotation that orders objects for Argo CD. */
+  public static readonly SYNC_WAVE_ANNOTATION = SYNC_WAVE_ANNOTATION;
+
   /**
-   * The Argo CD sync wave of the Job and its NetworkPolicy, `-1`. The objects it needs (the
-   * Namespace, the servers it connects to, its ConfigBundles' ConfigMaps) must be in an earlier
-   * wave, or already exist, for the Job to start in a first sync.
+   * The Argo CD sync wave of the Job and its NetworkPolicy, `1`: after the default wave 0, where
+   * the objects it needs are; the workloads that run after it are in wave `syncWave + 1`.
    */
-  public readonly syncWave: number = -1;
+  public readonly syncWave: number = 1;
   /** The Job. Its `metadata.name` is produced at synthesis. */
   public readonly resource: k8s.KubeJob;
   /** The NetworkPolicy that admits no ingress to the Job's pods. */

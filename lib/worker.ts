@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ConfigBundle } from './config-bundle';
 import { Connectable } from './connection';
 import { Environment } from './environment';
+import { Job } from './job';
 import { AutoscalingSpec, ResourceSpec } from './environment-profile';
 import { waiverAnnotation } from './policy-gate';
 import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
@@ -354,6 +355,17 @@ export class Worker extends Construct {
    */
   public connect(server: Connectable & Construct): void {
     this.pod.connect(server, this);
+  }
+
+  /**
+   * Runs this worker after a Job, typically a database migration: the Job comes first in the YAML
+   * (and, for Argo CD, in an earlier sync wave), and under Pulumi this worker's Deployment is
+   * updated only after the Job has completed; a failed Job stops the rollout.
+   */
+  public runsAfter(job: Job): void {
+    this.pod.runsAfter(job, Job.isJob(job));
+    const wave = Math.max(...this.pod.jobsBefore.map((j) => (j as Job).syncWave)) + 1;
+    this.deployment.metadata.addAnnotation(Job.SYNC_WAVE_ANNOTATION, String(wave));
   }
 
   /** Servers this worker is wired to, in wiring order. */

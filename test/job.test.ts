@@ -40,7 +40,7 @@ describe('Job', () => {
       'app.kubernetes.io/managed-by': 'kubestack',
     };
     const selector = { 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/instance': 'migrate-dev' };
-    const wave = { 'argocd.argoproj.io/sync-wave': '-1' };
+    const wave = { 'argocd.argoproj.io/sync-wave': '1' };
     // The hash is pinned on purpose: a change of the rendered spec (here or in the shared pod
     // template) renames every Job, so every Job of every app runs again on the next release.
     expect(synthObjects(env).slice(1)).toStrictEqual([
@@ -106,7 +106,7 @@ describe('Job', () => {
     expect(job.backoffLimit).toBe(2);
     expect(job.activeDeadlineSeconds).toBe(600);
     expect(job.ttlSecondsAfterFinished).toBeUndefined();
-    expect(job.syncWave).toBe(-1);
+    expect(job.syncWave).toBe(1);
     expect(job.selector).toStrictEqual(selector);
     expect(job.connections).toStrictEqual([]);
     expect(job.envVars).toStrictEqual([]);

@@ -69,6 +69,7 @@ export class HardenedPod {
   private readonly mounts: k8s.VolumeMount[] = [];
   private readonly bundles: ConfigBundle[] = [];
   private readonly connected: Construct[] = [];
+  private readonly after: Construct[] = [];
 
   /**
    * @param owner the workload construct (dependencies are recorded on it)
@@ -142,6 +143,26 @@ export class HardenedPod {
     server.allowFrom({ path: this.owner.node.path, name: client.name, selector: client.selector });
     this.connected.push(server);
     this.owner.node.addDependency(server);
+  }
+
+  /**
+   * Orders the workload after a Job (a migration): the Job comes first in the YAML, and under
+   * Pulumi the workload is updated only once the Job has completed (the provider awaits it), so
+   * a failed Job stops the rollout.
+   * @param job the Job
+   * @param isJob whether `job` is one (`Job.isJob`, which this module cannot import)
+   */
+  public runsAfter(job: Construct, isJob: boolean): void {
+    if (!isJob) fail(this.subject, 'runsAfter', job, 'must be a Job (a migration or another one-off task)');
+    if (Environment.of(job) !== this.env) fail(this.subject, 'runsAfter', job.node.path, 'must be a Job of the same Environment');
+    if (this.after.includes(job)) fail(this.subject, 'runsAfter', job.node.path, 'must not name the same Job twice');
+    this.after.push(job);
+    this.owner.node.addDependency(job);
+  }
+
+  /** The Jobs the workload runs after, in order. */
+  public get jobsBefore(): readonly Construct[] {
+    return [...this.after];
   }
 
   /** Servers the workload is wired to, in wiring order. */
