@@ -1,4 +1,4 @@
-import { ConfigBundle, Environment, PostgresDb, RedisCache, WebApp } from 'kubestack';
+import { ConfigBundle, CronJob, Environment, Job, PostgresDb, RedisCache, WebApp } from 'kubestack';
 
 /** What differs between deployments of the reference app, beyond the profile. */
 export interface ThreeTierOptions {
@@ -17,6 +17,10 @@ export interface ThreeTierApp {
   readonly postgres: PostgresDb;
   readonly redis: RedisCache;
   readonly config: ConfigBundle;
+  /** The schema migration, which the web app runs after. */
+  readonly migrate: Job;
+  /** The nightly clean-up of old visit records. */
+  readonly prune: CronJob;
 }
 
 /**
@@ -63,5 +67,19 @@ export function buildThreeTier(env: Environment, options: ThreeTierOptions): Thr
   web.connect(postgres);
   web.connect(redis);
 
-  return { web, postgres, redis, config };
+  // The schema migration runs in the app's image before every release that changes it: the web
+  // Deployment rolls out only after the Job has completed.
+  const migrate = new Job(env, 'migrate', { image: options.image, command: ['node', 'src/maintenance.js', 'migrate'] });
+  migrate.connect(postgres);
+  web.runsAfter(migrate);
+
+  const prune = new CronJob(env, 'prune-visits', {
+    image: options.image,
+    schedule: '0 3 * * *',
+    timeZone: 'Etc/UTC',
+    command: ['node', 'src/maintenance.js', 'prune', '30'],
+  });
+  prune.connect(postgres);
+
+  return { web, postgres, redis, config, migrate, prune };
 }

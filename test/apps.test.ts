@@ -27,7 +27,7 @@ describe.each(ENVIRONMENT_NAMES)('the three-tier app in %s', (name) => {
   const { env, objs, parts } = build(name);
   const namespace = `three-tier-${name}`;
 
-  test('synthesizes the Namespace, config, Postgres, Redis and web objects under readable names', () => {
+  test('synthesizes the Namespace, config, Postgres, Redis, the migration, web and the nightly clean-up under readable names', () => {
     // GIVEN / WHEN: built above
 
     // THEN
@@ -42,13 +42,18 @@ describe.each(ENVIRONMENT_NAMES)('the three-tier app in %s', (name) => {
       'Deployment/redis',
       'Service/redis',
       'NetworkPolicy/redis',
+      `Job/${parts.migrate.jobName}`,
+      'NetworkPolicy/migrate',
       'Deployment/web',
       'Service/web',
       'NetworkPolicy/web',
       'Ingress/web',
       ...(name === 'dev' ? [] : ['HorizontalPodAutoscaler/web', 'PodDisruptionBudget/web']),
+      'CronJob/prune-visits',
+      'NetworkPolicy/prune-visits',
     ];
     expect(ids(objs)).toStrictEqual(expected);
+    expect(parts.migrate.jobName).toMatch(/^migrate-[0-9a-f]{10}$/);
   });
 
   test('puts every object in its own namespace, labelled as part of three-tier', () => {
@@ -61,7 +66,7 @@ describe.each(ENVIRONMENT_NAMES)('the three-tier app in %s', (name) => {
 
   test('every workload passes the Pod Security "restricted" fields', () => {
     const all = workloads(objs);
-    expect(all.length).toBe(3);
+    expect(all.length).toBe(5);
     for (const w of all) {
       const spec = podSpec(w);
       const where = `${w.kind}/${w.metadata.name}`;
@@ -84,13 +89,13 @@ describe.each(ENVIRONMENT_NAMES)('the three-tier app in %s', (name) => {
     }
   });
 
-  test('every container has CPU and memory requests and limits, and readiness and liveness probes', () => {
+  test('every container has CPU and memory requests and limits, and every long-running one readiness and liveness probes', () => {
     for (const w of workloads(objs)) {
+      const batch = w.kind === 'Job' || w.kind === 'CronJob';
       for (const c of podSpec(w).containers) {
         expect(Object.keys(c.resources.requests).sort()).toStrictEqual(['cpu', 'memory']);
         expect(Object.keys(c.resources.limits).sort()).toStrictEqual(['cpu', 'memory']);
-        expect(c.readinessProbe).toBeDefined();
-        expect(c.livenessProbe).toBeDefined();
+        expect([w.kind, c.readinessProbe !== undefined, c.livenessProbe !== undefined]).toStrictEqual([w.kind, !batch, !batch]);
       }
     }
   });
@@ -119,11 +124,16 @@ describe.each(ENVIRONMENT_NAMES)('the three-tier app in %s', (name) => {
     expect(c.envFrom).toStrictEqual([{ configMapRef: { name: 'app-config' } }]);
     expect(web.spec.template.metadata.annotations['config.kubestack.io/app-config']).toBe(parts.config.contentHash);
     expect(parts.web.connections).toStrictEqual([parts.postgres, parts.redis]);
-    for (const server of ['postgres', 'redis']) {
-      expect(find(objs, 'NetworkPolicy', server).spec.ingress).toStrictEqual([
-        { from: [{ podSelector: { matchLabels: parts.web.selector } }], ports: [{ protocol: 'TCP', port: server === 'postgres' ? 5432 : 6379 }] },
-      ]);
-    }
+    // Postgres admits the web app, the migration and the clean-up; Redis only the web app
+    expect(find(objs, 'NetworkPolicy', 'postgres').spec.ingress).toStrictEqual([
+      {
+        from: [parts.web.selector, parts.migrate.selector, parts.prune.selector].map((matchLabels) => ({ podSelector: { matchLabels } })),
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      },
+    ]);
+    expect(find(objs, 'NetworkPolicy', 'redis').spec.ingress).toStrictEqual([
+      { from: [{ podSelector: { matchLabels: parts.web.selector } }], ports: [{ protocol: 'TCP', port: 6379 }] },
+    ]);
   });
 
   test('serves the web app on web.<domain>', () => {

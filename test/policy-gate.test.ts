@@ -248,7 +248,7 @@ describe('hygiene', () => {
   test('fails every Secret reference when no required Secret is given', () => {
     const objs = structuredClone(DEV.objects);
     expect(rules(objs, { production: false })).toEqual(['references']);
-    expect(found(objs, { production: false })).toHaveLength(7);
+    expect(found(objs, { production: false })).toHaveLength(11);
   });
 
   test('accepts required Secrets given by name only', () => {

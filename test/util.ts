@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Environment, EnvironmentProfile, Profiles, ValidationError } from 'kubestack';
+import { POD_KINDS, podSpecOf } from '../lib/private/object';
 
 /** A synthesized Kubernetes object, as plain JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,14 +35,16 @@ export function ids(objs: K8sObject[]): string[] {
   return objs.map((o) => `${o.kind}/${o.metadata?.name}`);
 }
 
-/** Deployments and StatefulSets. */
+/** Every object with a pod template: Deployments, StatefulSets, Jobs, CronJobs… */
 export function workloads(objs: K8sObject[]): K8sObject[] {
-  return objs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+  return objs.filter((o) => POD_KINDS.has(o.kind));
 }
 
-/** The pod spec of a Deployment or StatefulSet. */
+/** The pod spec of a workload (a CronJob's is in its job template). */
 export function podSpec(workload: K8sObject): K8sObject {
-  return workload.spec.template.spec;
+  const spec = podSpecOf(workload);
+  if (!spec) throw new Error(`${workload.kind}/${workload.metadata?.name} has no pod template`);
+  return spec;
 }
 
 /** The only container of a workload. */
