@@ -38,6 +38,8 @@ const ALL_ENVS = ['dev', 'staging', 'prod'] as const;
 type Env = (typeof ALL_ENVS)[number];
 const PROJECT = 'three-tier';
 const IMAGE_REPO = 'registry.example.com/three-tier/web';
+/** The image whose Job pods kwok fails with exit code 1 (kit/kwok-stages.yaml, stage pod-fail). */
+const FAILING_IMAGE = `${IMAGE_REPO}@sha256:${'f'.repeat(64)}`;
 const VERBOSE = process.env.E2E_VERBOSE === '1';
 const KIT_BINS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'fake-provisioner', 'pulumi', 'pulumi-resource-kubernetes'];
 
@@ -450,6 +452,26 @@ async function kubectlPhase(c: Ctx): Promise<void> {
     say(`${c.env.padEnd(8)}   rolled out: ${workloads.join(', ')}; claims: ${claims}${scaled.length ? `; scaled: ${scaled.join(', ')}` : ''}`);
   });
 
+  await step(c.env, '2a migration Job completes; a run of the CronJob completes', async () => {
+    const job = c.objects.find((o) => o.kind === 'Job');
+    const cron = c.objects.find((o) => o.kind === 'CronJob');
+    assert(job && cron, `dist/${c.env}/ has no Job or no CronJob`);
+    await kubectl(
+      c,
+      ['-n', c.namespace, 'wait', '--for=condition=complete', `job/${job.metadata.name}`, '--timeout=90s'],
+      `Job ${job.metadata.name} to complete`,
+      {
+        timeoutSec: 110,
+      },
+    );
+    const manual = `${cron.metadata.name}-e2e`;
+    await kubectl(c, ['-n', c.namespace, 'create', 'job', `--from=cronjob/${cron.metadata.name}`, manual], `a Job from CronJob ${cron.metadata.name}`);
+    await kubectl(c, ['-n', c.namespace, 'wait', '--for=condition=complete', `job/${manual}`, '--timeout=90s'], `Job ${manual} to complete`, {
+      timeoutSec: 110,
+    });
+    say(`${c.env.padEnd(8)}   job/${job.metadata.name} complete; kubectl create job --from=cronjob/${cron.metadata.name}: job/${manual} complete`);
+  });
+
   await step(c.env, '2b Pod Security rejects a privileged pod (kubectl namespace)', async () => {
     say(`${c.env.padEnd(8)}   ${await podSecurityRejects(c)}`);
   });
@@ -564,6 +586,50 @@ async function webReplicaSets(c: Ctx): Promise<{ name: string; image: string; re
   }));
 }
 
+/** The migration Job of the namespace (content-named `migrate-<hash>`): name, image, completion and failure. */
+async function migrationJob(c: Ctx): Promise<{ name: string; image: string; completed?: string; failed: boolean }> {
+  const r = await kubectl(c, ['-n', c.namespace, 'get', 'jobs', '-l', 'app.kubernetes.io/name=migrate', '-o', 'json'], 'the migration Job');
+  type JobJson = {
+    metadata: { name: string };
+    spec: { template: { spec: { containers: { image: string }[] } } };
+    status: { completionTime?: string; conditions?: { type: string; status: string }[] };
+  };
+  const items = JSON.parse(r.stdout).items as JobJson[];
+  assert(items.length === 1, `expected one migration Job in ${c.namespace}, found ${items.map((j) => j.metadata.name).join(', ') || 'none'}`);
+  const j = items[0];
+  return {
+    name: j.metadata.name,
+    image: j.spec.template.spec.containers[0].image,
+    completed: j.status.completionTime,
+    failed: (j.status.conditions ?? []).some((x) => x.type === 'Failed' && x.status === 'True'),
+  };
+}
+
+/** The web ReplicaSet that runs `image`, with its creation time. */
+async function webReplicaSetFor(c: Ctx, image: string): Promise<{ name: string; created: string }> {
+  const r = await kubectl(c, ['-n', c.namespace, 'get', 'replicasets', '-l', 'app.kubernetes.io/name=web', '-o', 'json'], 'the web ReplicaSets');
+  type Rs = { metadata: { name: string; creationTimestamp: string }; spec: { template: { spec: { containers: { image: string }[] } } } };
+  const rs = (JSON.parse(r.stdout).items as Rs[]).find((x) => x.spec.template.spec.containers.some((k) => k.image === image));
+  assert(rs, `no ReplicaSet of web runs ${image}`);
+  return { name: rs.metadata.name, created: rs.metadata.creationTimestamp };
+}
+
+/**
+ * The migration ran to completion before the web pods of `image` were created: the Job's
+ * completionTime is not after the creation of the ReplicaSet (the API's timestamps have one-second
+ * resolution, so equal counts as before).
+ */
+async function migrationBeforeRollout(c: Ctx, image: string): Promise<string> {
+  const job = await migrationJob(c);
+  const rs = await webReplicaSetFor(c, image);
+  assert(job.completed, `Job ${job.name} has no completionTime`);
+  assert(
+    Date.parse(job.completed) <= Date.parse(rs.created),
+    `Job ${job.name} completed at ${job.completed}, after ReplicaSet ${rs.name} of web was created at ${rs.created}`,
+  );
+  return `job/${job.name} completed ${job.completed} <= replicaset/${rs.name} created ${rs.created}`;
+}
+
 async function pulumiPhase(c: Ctx): Promise<void> {
   const project = path.join(tmp, c.env, 'project');
   const image1 = digest(`${c.env}-1`);
@@ -635,9 +701,13 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     assert(r.outputs?.namespace === c.namespace, `stack output namespace is ${JSON.stringify(r.outputs?.namespace)}`);
 
     // Every object of dist/<env>/ exists, the Deployments are available and run the configured image.
-    const refs = c.objects.filter((o) => o.kind !== 'Namespace').map(ref);
+    // The migration Job is content-named, and the stack hashes its spec with the placeholder image
+    // where synth writes the tag, so it is found by its label (migrationJob) rather than by name.
+    const refs = c.objects.filter((o) => o.kind !== 'Namespace' && o.kind !== 'Job').map(ref);
     const got = await kubectl(c, ['-n', c.namespace, 'get', ...refs, '-o', 'name'], `the objects of dist/${c.env}/`);
     assert(got.stdout.trim().split('\n').length === refs.length, `expected ${refs.length} objects, kubectl found:\n${got.stdout}`);
+    const migration = await migrationJob(c);
+    assert(migration.completed, `the migration Job ${migration.name} has not completed`);
     await kubectl(c, ['-n', c.namespace, 'wait', '--for=condition=Available', 'deployment', '--all', '--timeout=60s'], 'every Deployment to be Available', {
       timeoutSec: 80,
     });
@@ -646,8 +716,9 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     await hpasScaled(c);
     const rs = await webReplicaSets(c);
     assert(rs.length === 1 && rs[0].image === image1, `expected one ReplicaSet of web with ${image1}, got ${JSON.stringify(rs)}`);
+    say(`${c.env.padEnd(8)}   migration first: ${await migrationBeforeRollout(c, image1)}`);
     say(
-      `${c.env.padEnd(8)}   ${JSON.stringify(r.resourceChanges)}; ${refs.length + 1} dist objects present; Deployments Available; web runs ${image1.slice(-12)}`,
+      `${c.env.padEnd(8)}   ${JSON.stringify(r.resourceChanges)}; ${refs.length + 2} dist objects present; Deployments Available; web runs ${image1.slice(-12)}`,
     );
   });
 
@@ -668,7 +739,12 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     } finally {
       await stop();
     }
-    assert(r.resourceChanges.update === 1, `changing the image should update exactly the web Deployment, got ${JSON.stringify(r.resourceChanges)}`);
+    // The app image runs in web, the migration Job and the CronJob: the Job is replaced (its pod
+    // template is immutable) and runs again, then web and the CronJob are updated.
+    assert(
+      r.resourceChanges.update === 2 && r.resourceChanges.replace === 1,
+      `changing the image should update web and the CronJob and replace the migration Job, got ${JSON.stringify(r.resourceChanges)}`,
+    );
     await kubectl(c, ['-n', c.namespace, 'rollout', 'status', 'deployment/web', '--timeout=150s'], 'the rollout of deployment/web', { timeoutSec: 170 });
     const after = await webReplicaSets(c);
     const fresh = after.filter((x) => !before.some((b) => b.name === x.name));
@@ -682,6 +758,47 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     say(
       `${c.env.padEnd(8)}   ${JSON.stringify(r.resourceChanges)}; ReplicaSet ${before.map((b) => b.name).join(',')} -> ${fresh[0].name} (${fresh[0].ready}/${fresh[0].replicas} ready, runs ${image2.slice(-12)})`,
     );
+    say(`${c.env.padEnd(8)}   migration first: ${await migrationBeforeRollout(c, image2)}`);
+  });
+
+  await step(c.env, '5b a failed migration stops the rollout', async () => {
+    // GIVEN an image whose migration exits 1 (kwok fails the Job's pods: kit/kwok-stages.yaml)
+    await pulumi(c, ['config', 'set', `${PROJECT}:image`, FAILING_IMAGE, '--stack', c.env], 'pulumi config set three-tier:image (failing)');
+    const stop = fakeIngressController(c);
+    let r: RunResult;
+    try {
+      r = await run(process.execPath, ['-r', './scripts/ts-register.js', 'e2e/pulumi-op.ts', project, c.env, 'up'], {
+        what: `pulumi up on stack ${c.env} with a failing migration`,
+        timeoutSec: 420,
+        env: c.procEnv,
+        log: `${c.env}-pulumi.log`,
+        allowFail: true,
+      });
+    } finally {
+      await stop();
+    }
+    // THEN the up fails on the Job, naming it, and web still runs the previous image
+    assert(r.code !== 0, 'pulumi up with a failing migration succeeded');
+    const job = await migrationJob(c);
+    assert(job.image === FAILING_IMAGE && job.failed, `expected the migration Job to run ${FAILING_IMAGE} and fail, got ${JSON.stringify(job)}`);
+    const output = r.stdout + r.stderr;
+    assert(output.includes(job.name) || output.includes('migrate'), `the failed up does not name the Job:\n${output.slice(-2000)}`);
+    const web = await kubectl(c, ['-n', c.namespace, 'get', 'deployment/web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'], 'the web image');
+    assert(web.stdout.trim() === image2, `web runs ${web.stdout.trim()} after a failed migration, expected ${image2}`);
+    const line = output.split('\n').find((l) => /job|Job/.test(l) && /fail/i.test(l)) ?? '';
+    say(`${c.env.padEnd(8)}   pulumi up failed on job/${job.name} (${line.trim().slice(0, 160)}); web still runs ${image2.slice(-12)}`);
+
+    // AND going back to the good image recovers: the Job runs again and succeeds
+    await pulumi(c, ['config', 'set', `${PROJECT}:image`, image2, '--stack', c.env], 'pulumi config set three-tier:image (back)');
+    const stop2 = fakeIngressController(c);
+    try {
+      await pulumiOp(c, 'up', 300);
+    } finally {
+      await stop2();
+    }
+    const again = await migrationJob(c);
+    assert(again.image === image2 && again.completed && !again.failed, `the migration did not recover: ${JSON.stringify(again)}`);
+    say(`${c.env.padEnd(8)}   back to ${image2.slice(-12)}: job/${again.name} complete`);
   });
 
   await step(c.env, '6 Pod Security rejects a privileged pod (Pulumi namespace)', async () => {

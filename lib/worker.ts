@@ -363,7 +363,7 @@ export class Worker extends Construct {
    * updated only after the Job has completed; a failed Job stops the rollout.
    */
   public runsAfter(job: Job): void {
-    this.pod.runsAfter(job, Job.isJob(job));
+    this.pod.runsAfter(job, Job.isJob(job), this.deployment);
     const wave = Math.max(...this.pod.jobsBefore.map((j) => (j as Job).syncWave)) + 1;
     this.deployment.metadata.addAnnotation(Job.SYNC_WAVE_ANNOTATION, String(wave));
   }

@@ -37,7 +37,7 @@ describe('runsAfter', () => {
     expect(job).toBeLessThan(keys.indexOf('Deployment/prod/worker'));
   });
 
-  test('makes the Deployments depend on the Job in the Pulumi plan, and not what the Job needs', () => {
+  test('makes only the Deployments depend on the Job in the Pulumi plan', () => {
     // GIVEN the same app
     const env = newEnv(Profiles.prod, 'prod');
     const { migrate } = shop(env);
@@ -49,6 +49,8 @@ describe('runsAfter', () => {
     expect(dependants).toEqual(expect.arrayContaining(['Deployment/prod/api', 'Deployment/prod/worker']));
     expect(dependants).not.toContain('StatefulSet/prod/db');
     expect(dependants).not.toContain('Service/prod/db');
+    // AND only the Deployments wait: the api's Service, Ingress, HPA and policies do not
+    expect(dependants.sort()).toEqual(['Deployment/prod/api', 'Deployment/prod/worker']);
     const at = (k: string) => plan.findIndex((p) => p.key === k);
     expect(at(jobKey)).toBeLessThan(at('Deployment/prod/api'));
     // AND the Job itself waits for Postgres, which it connects to

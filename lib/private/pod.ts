@@ -149,15 +149,18 @@ export class HardenedPod {
    * Orders the workload after a Job (a migration): the Job comes first in the YAML, and under
    * Pulumi the workload is updated only once the Job has completed (the provider awaits it), so
    * a failed Job stops the rollout.
+   * Only `dependant` (the workload's Deployment) waits: its Service, Ingress, HPA and policies
+   * do not depend on the Job.
    * @param job the Job
    * @param isJob whether `job` is one (`Job.isJob`, which this module cannot import)
+   * @param dependant the object that must wait for the Job
    */
-  public runsAfter(job: Construct, isJob: boolean): void {
+  public runsAfter(job: Construct, isJob: boolean, dependant: Construct): void {
     if (!isJob) fail(this.subject, 'runsAfter', job, 'must be a Job (a migration or another one-off task)');
     if (Environment.of(job) !== this.env) fail(this.subject, 'runsAfter', job.node.path, 'must be a Job of the same Environment');
     if (this.after.includes(job)) fail(this.subject, 'runsAfter', job.node.path, 'must not name the same Job twice');
     this.after.push(job);
-    this.owner.node.addDependency(job);
+    dependant.node.addDependency(job);
   }
 
   /** The Jobs the workload runs after, in order. */
