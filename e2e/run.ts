@@ -10,11 +10,16 @@
  *   kubectl phase   1 Namespace created, then `kubectl apply --dry-run=server -f dist/<env>/`
  *                   2 Secrets (from `npm run secrets`, plus a self-signed `web-tls`), `kubectl apply`,
  *                     `kubectl rollout status` of every Deployment and StatefulSet, claims Bound,
+ *                  2a the migration Job completes; `kubectl create job --from=cronjob/…` completes
  *                     Pod Security rejects a privileged pod; then the Namespace is deleted
  *   pulumi phase    3 `pulumi up` on a fresh local backend: every object of dist/<env>/ exists,
  *                     the Deployments are available
  *                   4 `pulumi up --expect-no-changes`
- *                   5 a new image digest rolls out a new ReplicaSet of `web`
+ *                     (the migration Job completed before web's ReplicaSet was created)
+ *                   5 a new image digest replaces the migration Job and rolls out a new ReplicaSet
+ *                     of `web`, after the Job completed
+ *                  5b a migration that fails (kwok fails Job pods of FAILING_IMAGE) fails `pulumi up`
+ *                     naming the Job, web keeps its image; the good image recovers
  *                   6 Pod Security rejects a privileged pod in the Namespace that Pulumi created
  *                   7 `pulumi destroy` removes the Namespace and everything in it
  *
@@ -782,11 +787,16 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     const job = await migrationJob(c);
     assert(job.image === FAILING_IMAGE && job.failed, `expected the migration Job to run ${FAILING_IMAGE} and fail, got ${JSON.stringify(job)}`);
     const output = r.stdout + r.stderr;
-    assert(output.includes(job.name) || output.includes('migrate'), `the failed up does not name the Job:\n${output.slice(-2000)}`);
+    assert(
+      output.includes(`Resource '${job.name}' was created but failed to initialize`) && output.includes('BackoffLimitExceeded'),
+      `the failed up does not name the Job and its failure:\n${output.slice(-2000)}`,
+    );
     const web = await kubectl(c, ['-n', c.namespace, 'get', 'deployment/web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'], 'the web image');
     assert(web.stdout.trim() === image2, `web runs ${web.stdout.trim()} after a failed migration, expected ${image2}`);
-    const line = output.split('\n').find((l) => /job|Job/.test(l) && /fail/i.test(l)) ?? '';
-    say(`${c.env.padEnd(8)}   pulumi up failed on job/${job.name} (${line.trim().slice(0, 160)}); web still runs ${image2.slice(-12)}`);
+    const line = (output.split('\n').find((l) => l.includes('BackoffLimitExceeded')) ?? '').replace(/^\s*\*\s*/, '');
+    say(
+      `${c.env.padEnd(8)}   pulumi up failed: Resource '${job.name}' was created but failed to initialize; ${line.trim()}; web still runs ${image2.slice(-12)}`,
+    );
 
     // AND going back to the good image recovers: the Job runs again and succeeds
     await pulumi(c, ['config', 'set', `${PROJECT}:image`, image2, '--stack', c.env], 'pulumi config set three-tier:image (back)');
