@@ -473,3 +473,24 @@ describe('CronJob', () => {
     });
   });
 });
+
+describe('CronJob inputs the API server rejects', () => {
+  test.each([
+    ['europe/berlin', 'Europe/Berlin'],
+    ['utc', 'UTC'],
+    ['EUROPE/BERLIN', 'Europe/Berlin'],
+  ])('fails on the time zone %s, whose case differs from the database', (timeZone, spelled) => {
+    expectValidationError(
+      () => new CronJob(newEnv(), 'nightly', { image: 'registry.example.com/t/a:1.0', schedule: '0 3 * * *', timeZone }),
+      `cron-job 'dev/nightly': 'timeZone' must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (spelled '${spelled}': the API server matches the case), got "${timeZone}"`,
+    );
+  });
+
+  test('fails on a step larger than the API server can parse', () => {
+    const schedule = '*/99999999999999999999 * * * *';
+    expectValidationError(
+      () => new CronJob(newEnv(), 'nightly', { image: 'registry.example.com/t/a:1.0', schedule }),
+      `cron-job 'dev/nightly': 'schedule' field 1 (minute) "*/99999999999999999999" must have steps of at most 9223372036854775807, got "${schedule}"`,
+    );
+  });
+});

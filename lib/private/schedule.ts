@@ -55,6 +55,8 @@ function checkField(field: CronField, text: string): string | undefined {
     if (!m) return allowed;
     const [, base, step] = m;
     if (step !== undefined && parseInt(step, 10) < 1) return 'must have steps of at least 1';
+    // The API server parses a step with Go's strconv.Atoi: anything past a 64-bit int fails there.
+    if (step !== undefined && BigInt(step) > MAX_GO_INT) return `must have steps of at most ${MAX_GO_INT}`;
     if (base === '*') continue;
     const ends = base.split('-');
     if (ends.length > 2) return allowed;
@@ -64,6 +66,8 @@ function checkField(field: CronField, text: string): string | undefined {
   }
   return undefined;
 }
+
+const MAX_GO_INT = 2n ** 63n - 1n;
 
 function fieldValue(field: CronField, text: string): number | undefined {
   if (/^\d+$/.test(text)) {
@@ -84,10 +88,14 @@ const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9][A-Za-z0-9_+-]*)*$/;
 export function checkTimeZone(value: unknown): string | undefined {
   const allowed = "must be an IANA time zone name such as 'Europe/Berlin' or 'UTC'";
   if (typeof value !== 'string' || value.length > 64 || !TIME_ZONE.test(value) || value.toLowerCase() === 'local') return allowed;
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
     return `${allowed} (it is not in the IANA time zone database)`;
   }
+  // ICU ignores case, the API server (Go's time.LoadLocation) does not. A different name that is
+  // not only a different case is an alias ICU maps (Europe/Kyiv -> Europe/Kiev), which Go accepts.
+  if (resolved !== value && resolved.toLowerCase() === value.toLowerCase()) return `${allowed} (spelled '${resolved}': the API server matches the case)`;
   return undefined;
 }
