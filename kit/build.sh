@@ -15,12 +15,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
-COMPONENTS=(kubernetes etcd kwok fake-provisioner pulumi pulumi-kubernetes kube-score)
-# Things the project asked for that cannot be built from what the module proxy serves.
-UNAVAILABLE=(
-  "kube-linter|golang.stackrox.io/kube-linter: module host not allowed by the module proxy (403); kube-score is built instead"
-  "pulumi-language-nodejs|github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3: no version served by the module proxy (403)"
-)
+COMPONENTS=(kubernetes etcd kwok fake-provisioner pulumi pulumi-kubernetes kube-score pulumi-language-nodejs kube-linter)
 
 GO_BUILD=(go build -trimpath -p "${KIT_GO_PARALLEL:-2}")
 
@@ -33,6 +28,8 @@ component_bins() {
     pulumi) echo "pulumi" ;;
     pulumi-kubernetes) echo "pulumi-resource-kubernetes" ;;
     kube-score) echo "kube-score" ;;
+    pulumi-language-nodejs) echo "pulumi-language-nodejs" ;;
+    kube-linter) echo "kube-linter" ;;
     *) return 1 ;;
   esac
 }
@@ -46,6 +43,8 @@ component_version() {
     pulumi) echo "$PULUMI_VERSION" ;;
     pulumi-kubernetes) echo "$PULUMI_KUBERNETES_VERSION" ;;
     kube-score) echo "$KUBE_SCORE_VERSION" ;;
+    pulumi-language-nodejs) echo "$PULUMI_LANGUAGE_NODEJS_VERSION" ;;
+    kube-linter) echo "$KUBE_LINTER_VERSION" ;;
   esac
 }
 
@@ -121,6 +120,32 @@ build_kube_score() {
     "-s -w -X main.version=${KUBE_SCORE_VERSION#v} -X main.commit=module" CGO_ENABLED=0
 }
 
+# A vendored source tree (../shared/vendor/<name>), copied to a scratch folder of the cache first:
+# shared/ is read-only in CI, and go may write go.sum or build files next to the module.
+vendored() { # name -> prints the writable copy
+  local src="$KIT_VENDOR_DIR/$1" work="$KIT_HOME/src/$1"
+  [ -f "$src/go.mod" ] || kit_die "no vendored source at $src (see ../shared/vendor/README.md; set KIT_VENDOR_DIR)"
+  rm -rf "$work"
+  mkdir -p "$(dirname "$work")"
+  cp -r "$src" "$work"
+  chmod -R u+w "$work"
+  echo "$work"
+}
+
+build_pulumi_language_nodejs() {
+  local work
+  work="$(vendored pulumi-language-nodejs)"
+  gobuild "$work" pulumi-language-nodejs . \
+    "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_LANGUAGE_NODEJS_VERSION" CGO_ENABLED=0
+}
+
+build_kube_linter() {
+  local work
+  work="$(vendored kube-linter)"
+  gobuild "$work" kube-linter ./cmd/kube-linter \
+    "-s -w -X golang.stackrox.io/kube-linter/internal/version.version=$KUBE_LINTER_VERSION" CGO_ENABLED=0
+}
+
 is_current() { # component
   local c="$1" b
   [ "$(cat "$KIT_BIN/.$c.version" 2>/dev/null)" = "$(component_version "$c")" ] || return 1
@@ -187,8 +212,5 @@ for c in "${SELECTED[@]}"; do
   for b in $(component_bins "$c"); do
     [ -x "$KIT_BIN/$b" ] && printf '      %s\n' "$b"
   done
-done
-for u in "${UNAVAILABLE[@]}"; do
-  printf '  %-22s %-34s %s\n' "${u%%|*}" "-" "NOT BUILDABLE: ${u#*|}"
 done
 exit "$failed"

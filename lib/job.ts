@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigBundle } from './config-bundle';
 import { Connectable } from './connection';
+import { kubeLinterWaivers } from './private/lint';
 import { Environment } from './environment';
 import { ResourceSpec } from './environment-profile';
 import { BatchPod, checkInt32 } from './private/batch';
@@ -207,7 +208,11 @@ export class Job extends Construct {
     this.spec = this.batch.jobSpec({ ttlSecondsAfterFinished: this.ttlSecondsAfterFinished });
     this.resource = new k8s.KubeJob(this, 'Resource', {
       metadata: {
-        ...objectMeta(env, this.name, this.batch.labels, { ...this.batch.lintAnnotations(), ...wave }),
+        ...objectMeta(env, this.name, this.batch.labels, {
+          ...this.batch.lintAnnotations(),
+          ...(this.ttlSecondsAfterFinished === undefined ? kubeLinterWaivers(['job-ttl-seconds-after-finished']) : {}),
+          ...wave,
+        }),
         // cdk8s types a name as a string; a Lazy resolves to one at synthesis.
         name: Lazy.any({ produce: () => this.jobName }) as unknown as string,
       },

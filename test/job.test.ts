@@ -53,6 +53,8 @@ describe('Job', () => {
           labels,
           annotations: {
             ...wave,
+            'ignore-check.kube-linter.io/job-ttl-seconds-after-finished':
+              'a content-named Job deleted by a TTL is re-created by the next kubectl apply or Argo CD sync and runs again; superseded Jobs are removed by pruning or by Pulumi instead',
             'kube-score/ignore':
               'container-ephemeral-storage-request-and-limit,container-image-pull-policy,container-security-context-user-group-id,pod-networkpolicy',
           },
@@ -541,5 +543,13 @@ describe('Job', () => {
         `job 'dev/migrate': 'connect' must not set an environment variable that is already set, got "DATABASE_URL"`,
       );
     });
+  });
+});
+
+describe('Job lint waivers', () => {
+  test('waive kube-linter TTL check only when no ttlSecondsAfterFinished is set', () => {
+    const annotations = (props: Partial<JobProps>) => synthJob(props).manifest.metadata.annotations as Record<string, string>;
+    expect(Object.keys(annotations({}))).toContain('ignore-check.kube-linter.io/job-ttl-seconds-after-finished');
+    expect(Object.keys(annotations({ ttlSecondsAfterFinished: 3600 }))).not.toContain('ignore-check.kube-linter.io/job-ttl-seconds-after-finished');
   });
 });

@@ -1,7 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { LINT_WAIVER_REASONS, LintCheck, lintWaivers, workloadLintChecks } from '../lib/private/lint';
+import {
+  KUBE_LINTER_IGNORE_PREFIX,
+  KUBE_LINTER_WAIVER_REASONS,
+  KubeLinterCheck,
+  LINT_WAIVER_REASONS,
+  LintCheck,
+  lintWaivers,
+  workloadLintChecks,
+} from '../lib/private/lint';
 
 const ROOT = path.join(__dirname, '..');
 const DOCS = fs.readFileSync(path.join(ROOT, 'docs', 'policy.md'), 'utf8');
@@ -33,6 +41,24 @@ describe('manifest linter waivers', () => {
       expect(Object.keys(LINT_WAIVER_REASONS)).toContain(check);
       expect(DOCS).toContain(`| \`${check}\` | ${LINT_WAIVER_REASONS[check as LintCheck].replace(/\|/g, '\\|')} |`);
     }
+  });
+
+  test('every kube-linter check waived in dist/ carries its reason, which docs/policy.md gives too', () => {
+    let seen = 0;
+    for (const env of fs.readdirSync(path.join(ROOT, 'dist'))) {
+      for (const file of fs.readdirSync(path.join(ROOT, 'dist', env)).filter((f) => f.endsWith('.yaml'))) {
+        for (const doc of parseAllDocuments(fs.readFileSync(path.join(ROOT, 'dist', env, file), 'utf8'))) {
+          for (const [k, v] of Object.entries((doc.toJS()?.metadata?.annotations ?? {}) as Record<string, string>)) {
+            if (!k.startsWith(KUBE_LINTER_IGNORE_PREFIX)) continue;
+            const check = k.slice(KUBE_LINTER_IGNORE_PREFIX.length) as KubeLinterCheck;
+            expect([check, v]).toEqual([check, KUBE_LINTER_WAIVER_REASONS[check]]);
+            expect(DOCS).toContain(`| \`${check}\` | ${v} |`);
+            seen++;
+          }
+        }
+      }
+    }
+    expect(seen).toBe(3); // the migration Job of dev, staging and prod
   });
 
   test('docs/policy.md lists every policy gate rule', async () => {

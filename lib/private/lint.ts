@@ -31,6 +31,26 @@ export function lintWaivers(checks: readonly LintCheck[]): Record<string, string
   return unique.length ? { 'kube-score/ignore': unique.join(',') } : undefined;
 }
 
+/**
+ * Waivers of kube-linter checks (its default set), written as kube-linter's own
+ * `ignore-check.kube-linter.io/<check>: <reason>` annotation, so the reason travels with the object.
+ * docs/policy.md lists the same reasons, and a test keeps the two in step.
+ */
+export const KUBE_LINTER_WAIVER_REASONS = {
+  'job-ttl-seconds-after-finished':
+    'a content-named Job deleted by a TTL is re-created by the next kubectl apply or Argo CD sync and runs again; superseded Jobs are removed by pruning or by Pulumi instead',
+} as const;
+
+export type KubeLinterCheck = keyof typeof KUBE_LINTER_WAIVER_REASONS;
+
+/** The prefix of kube-linter's waiver annotations. */
+export const KUBE_LINTER_IGNORE_PREFIX = 'ignore-check.kube-linter.io/';
+
+/** kube-linter's `ignore-check.kube-linter.io/<check>` annotations for `checks`, each with its reason. */
+export function kubeLinterWaivers(checks: readonly KubeLinterCheck[]): Record<string, string> {
+  return Object.fromEntries([...new Set(checks)].sort().map((c) => [`${KUBE_LINTER_IGNORE_PREFIX}${c}`, KUBE_LINTER_WAIVER_REASONS[c]]));
+}
+
 /** kube-score flags a UID or GID below this value. */
 export const LOW_ID_THRESHOLD = 10000;
 
