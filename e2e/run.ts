@@ -12,16 +12,19 @@
  *                     `kubectl rollout status` of every Deployment and StatefulSet, claims Bound,
  *                  2a the migration Job completes; `kubectl create job --from=cronjob/…` completes
  *                     Pod Security rejects a privileged pod; then the Namespace is deleted
- *   pulumi phase    3 `pulumi up` on a fresh local backend: every object of dist/<env>/ exists,
- *                     the Deployments are available
- *                   4 `pulumi up --expect-no-changes`
- *                     (the migration Job completed before web's ReplicaSet was created)
- *                   5 a new image digest replaces the migration Job and rolls out a new ReplicaSet
+ *   pulumi phase    the real `pulumi` CLI and nodejs language host, in a clean copy of the project
+ *                   folder, as the README tells users: login, stack init, config set --secret --path
+ *                   3 `pulumi preview` lists every object; `pulumi up --yes` on a fresh local backend:
+ *                     every object of dist/<env>/ exists, the Deployments are available, the
+ *                     migration Job completed before web's ReplicaSet was created
+ *                   4 `pulumi up --yes --expect-no-changes`
+ *                   5 a new image digest: `pulumi preview --diff` changes only the image (web, the
+ *                     Job, the CronJob); `pulumi up` replaces the Job and rolls out a new ReplicaSet
  *                     of `web`, after the Job completed
  *                  5b a migration that fails (kwok fails Job pods of FAILING_IMAGE) fails `pulumi up`
  *                     naming the Job, web keeps its image; the good image recovers
  *                   6 Pod Security rejects a privileged pod in the Namespace that Pulumi created
- *                   7 `pulumi destroy` removes the Namespace and everything in it
+ *                   7 `pulumi destroy --yes` removes the Namespace and everything in it
  *
  * Every external command runs with a timeout and fails with what it waited for. Clusters are
  * stopped whatever happens (finally block and signal handlers). The kit must be built
@@ -505,19 +508,47 @@ async function pulumi(c: Ctx, args: string[], what: string, o: Partial<RunOption
   });
 }
 
-/** One operation of e2e/pulumi-op.ts (the real CLI and engine, the program stacks/index.ts). */
-async function pulumiOp(c: Ctx, op: 'up' | 'up-no-changes' | 'destroy', timeoutSec: number): Promise<OpResult> {
-  const r = await run(process.execPath, ['-r', './scripts/ts-register.js', 'e2e/pulumi-op.ts', path.join(tmp, c.env, 'project'), c.env, op], {
-    what: `pulumi ${op === 'up-no-changes' ? 'up --expect-no-changes' : op} on stack ${c.env}`,
-    timeoutSec,
-    env: c.procEnv,
-    log: `${c.env}-pulumi.log`,
-  });
-  const line = r.stdout.split('\n').find((l) => l.startsWith('#result '));
-  assert(line, `pulumi ${op}: no result line in the output`);
-  // The plugin the engine loaded: the kit's build, installed under the SDK's version.
-  pluginWarnings.add((r.stdout.match(/resource plugin kubernetes is expected to have version [^;]+/) ?? [''])[0]);
-  return JSON.parse(line.slice('#result '.length)) as OpResult;
+/**
+ * One operation of the real `pulumi` CLI in the project copy, as the README tells users to run it:
+ * `pulumi up --yes` / `pulumi up --yes --expect-no-changes` / `pulumi destroy --yes`. The resource
+ * counts come from `pulumi stack history --json` (the update just made), the outputs from
+ * `pulumi stack output --json`.
+ */
+async function pulumiOp(
+  c: Ctx,
+  op: 'up' | 'up-no-changes' | 'destroy',
+  timeoutSec: number,
+  o: { allowFail?: boolean } = {},
+): Promise<OpResult & { code: number; output: string }> {
+  const args = op === 'destroy' ? ['destroy', '--yes'] : ['up', '--yes', ...(op === 'up-no-changes' ? ['--expect-no-changes'] : [])];
+  const r = await pulumi(c, [...args, '--stack', c.env], `pulumi ${args.join(' ')} on stack ${c.env}`, { timeoutSec, allowFail: o.allowFail });
+  const output = r.stdout + r.stderr;
+  pluginWarnings.add((output.match(/resource plugin kubernetes is expected to have version [^;]+/) ?? [''])[0]);
+  if (r.code !== 0) return { resourceChanges: {}, code: r.code, output };
+  const history = JSON.parse((await pulumi(c, ['stack', 'history', '--json', '--stack', c.env], 'pulumi stack history')).stdout) as {
+    kind: string;
+    resourceChanges?: Record<string, number>;
+  }[];
+  const kind = op === 'destroy' ? 'destroy' : 'update';
+  assert(history[0]?.kind === kind, `pulumi stack history: the newest entry is ${JSON.stringify(history[0])}, expected a ${kind}`);
+  const outputs =
+    op === 'destroy'
+      ? undefined
+      : (JSON.parse((await pulumi(c, ['stack', 'output', '--json', '--stack', c.env], 'pulumi stack output')).stdout) as Record<string, unknown>);
+  return { resourceChanges: history[0].resourceChanges ?? {}, outputs, code: 0, output };
+}
+
+/** `pulumi preview --json` (with `--diff`): the change summary and each step that changes something. */
+async function pulumiPreview(c: Ctx): Promise<{ changeSummary: Record<string, number>; changed: { op: string; urn: string; paths: string[] }[] }> {
+  const r = await pulumi(c, ['preview', '--diff', '--json', '--stack', c.env], `pulumi preview --diff on stack ${c.env}`, { timeoutSec: 180 });
+  type Step = { op: string; urn: string; detailedDiff?: Record<string, unknown>; diffReasons?: string[] };
+  const json = JSON.parse(r.stdout) as { steps?: Step[]; changeSummary?: Record<string, number>; diagnostics?: { severity: string; message: string }[] };
+  const errors = (json.diagnostics ?? []).filter((d) => d.severity === 'error');
+  assert(errors.length === 0, `pulumi preview reported errors: ${errors.map((d) => d.message).join('; ')}`);
+  const changed = (json.steps ?? [])
+    .filter((st) => st.op !== 'same')
+    .map((st) => ({ op: st.op, urn: st.urn, paths: Object.keys(st.detailedDiff ?? {}).length ? Object.keys(st.detailedDiff ?? {}) : (st.diffReasons ?? []) }));
+  return { changeSummary: json.changeSummary ?? {}, changed };
 }
 const pluginWarnings = new Set<string>();
 
@@ -644,12 +675,15 @@ async function pulumiPhase(c: Ctx): Promise<void> {
   let secretKeys: { secretName: string; key: string }[] = [];
 
   await step(c.env, '3 pulumi up (fresh backend)', async () => {
-    // A copy of the project: Pulumi.yaml as committed, `stacks` linked to the program (the CLI
-    // checks that `main` exists), and Pulumi.<env>.yaml from the committed one with the local
-    // cluster and a prebuilt image instead of a build. Namespace and hosts stay as committed.
+    // A clean copy of the project folder (the files git tracks, as they are in the work tree) with
+    // node_modules linked, and Pulumi.<env>.yaml from the committed one with the local cluster and
+    // a prebuilt image instead of a build. Namespace and hosts stay as committed.
     fs.mkdirSync(project, { recursive: true });
-    fs.copyFileSync(path.join(ROOT, 'Pulumi.yaml'), path.join(project, 'Pulumi.yaml'));
-    fs.symlinkSync(path.join(ROOT, 'stacks'), path.join(project, 'stacks'));
+    await run('bash', ['-c', `git ls-files -z | tar --null -T - -cf - | tar -xf - -C ${JSON.stringify(project)}`], {
+      what: 'copying the project folder',
+      timeoutSec: 60,
+    });
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
     const committed = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${c.env}.yaml`), 'utf8')) as { config: Record<string, unknown> };
     const config: Record<string, unknown> = { ...committed.config };
     for (const k of ['build', 'registry', 'registryUsername', 'registryPassword', 'context', 'kubeconfig', 'image']) delete config[`${PROJECT}:${k}`];
@@ -690,6 +724,12 @@ async function pulumiPhase(c: Ctx): Promise<void> {
       );
     }
 
+    // `pulumi preview` lists every object (and the Secrets, provider, component and stack), no error
+    const expected = c.objects.length + new Set(secretKeys.map((k) => k.secretName)).size + 3;
+    const preview = await pulumiPreview(c);
+    assert(preview.changeSummary.create === expected, `pulumi preview plans ${JSON.stringify(preview.changeSummary)}, expected ${expected} creates`);
+    say(`${c.env.padEnd(8)}   pulumi preview: ${JSON.stringify(preview.changeSummary)}`);
+
     const stop = fakeIngressController(c);
     let r: OpResult;
     try {
@@ -697,7 +737,6 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     } finally {
       await stop();
     }
-    const expected = c.objects.length + new Set(secretKeys.map((k) => k.secretName)).size + 3;
     assert(
       r.resourceChanges.create === expected,
       `pulumi up created ${JSON.stringify(r.resourceChanges)}, expected ${expected} (dist objects + Secrets + provider, component, stack)`,
@@ -737,6 +776,21 @@ async function pulumiPhase(c: Ctx): Promise<void> {
   await step(c.env, '5 new image digest -> new ReplicaSet', async () => {
     const before = await webReplicaSets(c);
     await pulumi(c, ['config', 'set', `${PROJECT}:image`, image2, '--stack', c.env], 'pulumi config set three-tier:image');
+    // `pulumi preview --diff` changes the image and nothing else: in web, the migration Job (replaced:
+    // its template is immutable) and the CronJob, which run the app image
+    const diff = await pulumiPreview(c);
+    const names = diff.changed.map((x) => `${x.op} ${x.urn.split('::').pop()}`).sort();
+    assert(
+      JSON.stringify(names) ===
+        JSON.stringify([`replace ${c.namespace}/${(await migrationJob(c)).name}`, `update ${c.namespace}/prune-visits`, `update ${c.namespace}/web`].sort()),
+      `pulumi preview --diff changes ${JSON.stringify(diff.changed)}`,
+    );
+    const paths = diff.changed.flatMap((x) => x.paths);
+    assert(
+      paths.length > 0 && paths.every((p) => /containers\[0\]\.image$/.test(p)),
+      `pulumi preview --diff changes more than the image: ${JSON.stringify(diff.changed)}`,
+    );
+    say(`${c.env.padEnd(8)}   pulumi preview --diff: ${names.join(', ')}; paths ${[...new Set(paths)].join(', ')}`);
     const stop = fakeIngressController(c);
     let r: OpResult;
     try {
@@ -770,15 +824,9 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     // GIVEN an image whose migration exits 1 (kwok fails the Job's pods: kit/kwok-stages.yaml)
     await pulumi(c, ['config', 'set', `${PROJECT}:image`, FAILING_IMAGE, '--stack', c.env], 'pulumi config set three-tier:image (failing)');
     const stop = fakeIngressController(c);
-    let r: RunResult;
+    let r: { code: number; output: string };
     try {
-      r = await run(process.execPath, ['-r', './scripts/ts-register.js', 'e2e/pulumi-op.ts', project, c.env, 'up'], {
-        what: `pulumi up on stack ${c.env} with a failing migration`,
-        timeoutSec: 420,
-        env: c.procEnv,
-        log: `${c.env}-pulumi.log`,
-        allowFail: true,
-      });
+      r = await pulumiOp(c, 'up', 420, { allowFail: true });
     } finally {
       await stop();
     }
@@ -786,7 +834,7 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     assert(r.code !== 0, 'pulumi up with a failing migration succeeded');
     const job = await migrationJob(c);
     assert(job.image === FAILING_IMAGE && job.failed, `expected the migration Job to run ${FAILING_IMAGE} and fail, got ${JSON.stringify(job)}`);
-    const output = r.stdout + r.stderr;
+    const output = r.output;
     assert(
       output.includes(`Resource '${job.name}' was created but failed to initialize`) && output.includes('BackoffLimitExceeded'),
       `the failed up does not name the Job and its failure:\n${output.slice(-2000)}`,
@@ -900,6 +948,8 @@ async function main(): Promise<void> {
   // Only the CLI goes on PATH: the provider must come from the plugin cache, under the version
   // the SDK asks for, not from PATH as an "ambient" plugin.
   fs.symlinkSync(path.join(bin, 'pulumi'), path.join(tmp, 'bin', 'pulumi'));
+  // The nodejs language host, which the CLI runs the `runtime: nodejs` program with (built by the kit).
+  fs.symlinkSync(path.join(bin, 'pulumi-language-nodejs'), path.join(tmp, 'bin', 'pulumi-language-nodejs'));
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: [path.join(tmp, 'bin'), path.join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(path.delimiter),
@@ -909,8 +959,6 @@ async function main(): Promise<void> {
     PULUMI_SKIP_UPDATE_CHECK: 'true',
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
     PULUMI_IGNORE_AMBIENT_PLUGINS: 'true',
-    PULUMI_NODEJS_TRANSPILE_ONLY: 'true',
-    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: undefined,
     KUBECONFIG: '/dev/null', // nothing may fall back to the user's clusters
   };
   say(`temp dir ${tmp}`);
