@@ -4,6 +4,7 @@ export * from './connection';
 export * from './config-bundle';
 export * from './postgres-db';
 export * from './redis-cache';
+export * from './workload-props';
 export * from './web-app';
 export * from './job';
 export * from './cron-job';

@@ -5,6 +5,7 @@ import { ConfigBundle } from './config-bundle';
 import { Connectable } from './connection';
 import { kubeLinterWaivers } from './private/lint';
 import { Environment } from './environment';
+import { WorkloadProps } from './workload-props';
 import { ResourceSpec } from './environment-profile';
 import { BatchPod, checkInt32 } from './private/batch';
 import { contentHash } from './private/hash';
@@ -20,51 +21,7 @@ const HASH_LENGTH = 10;
 const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /** The pod and Job settings that a {@link Job} and a {@link CronJob} share. */
-export interface BatchWorkloadProps {
-  /** Container image, pinned by a tag other than `latest` or by a digest (in every environment). */
-  readonly image: string;
-  /**
-   * Entrypoint override.
-   * @default - the image's ENTRYPOINT
-   */
-  readonly command?: string[];
-  /**
-   * Arguments.
-   * @default - the image's CMD
-   */
-  readonly args?: string[];
-  /**
-   * Plain environment variables. Secrets go through a ConfigBundle or `connect()`.
-   * @default {}
-   */
-  readonly env?: Record<string, string>;
-  /**
-   * Configuration consumed as environment (settings and secret references) and, when the bundle
-   * has files, as files mounted at the bundle's `mountPath`.
-   * @default []
-   */
-  readonly config?: ConfigBundle[];
-  /**
-   * Requests and limits; fields left out come from the profile.
-   * @default - the profile's `resources.job`
-   */
-  readonly resources?: Partial<ResourceSpec>;
-  /**
-   * UID and GID the container runs as (never root).
-   * @default 1000
-   */
-  readonly runAsUser?: number;
-  /**
-   * Absolute paths the task may write to; each is an emptyDir (64Mi), the rest of the root
-   * filesystem is read-only.
-   * @default ['/tmp']
-   */
-  readonly writablePaths?: string[];
-  /**
-   * Secrets (type `kubernetes.io/dockerconfigjson`) used to pull the image from a private registry.
-   * @default []
-   */
-  readonly imagePullSecrets?: string[];
+export interface BatchWorkloadProps extends WorkloadProps {
   /**
    * Retries after a failed pod (each retry is a new pod, `restartPolicy: Never`, so the logs of
    * every attempt stay); 0 runs the task once.

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ConfigBundle } from './config-bundle';
 import { Connectable } from './connection';
 import { Environment } from './environment';
+import { ScalingProps, WorkloadProps } from './workload-props';
 import { Job } from './job';
 import { AutoscalingSpec, ResourceSpec } from './environment-profile';
 import { validateResources } from './private/resources';
@@ -63,14 +64,12 @@ export interface WebAppIngress {
 }
 
 /** Props of a {@link WebApp}. */
-export interface WebAppProps {
+export interface WebAppProps extends WorkloadProps, ScalingProps {
   /**
    * Name of the Deployment, the Service and every other object of the app.
    * @default - the construct id
    */
   readonly name?: string;
-  /** Container image, pinned by a tag other than `latest` or by a digest (in every environment). */
-  readonly image: string;
   /**
    * Port the container listens on (named `http`).
    * @default 8080
@@ -87,44 +86,6 @@ export interface WebAppProps {
    * @see https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
    */
   readonly serviceType?: ServiceType;
-  /**
-   * Entrypoint override.
-   * @default - the image's ENTRYPOINT
-   */
-  readonly command?: string[];
-  /**
-   * Arguments.
-   * @default - the image's CMD
-   */
-  readonly args?: string[];
-  /**
-   * Plain environment variables. Secrets go through a ConfigBundle or `connect()`.
-   * @default {}
-   */
-  readonly env?: Record<string, string>;
-  /**
-   * Configuration consumed as environment (settings and secret references) and, when the bundle
-   * has files, as files mounted at the bundle's `mountPath`.
-   * @default []
-   */
-  readonly config?: ConfigBundle[];
-  /**
-   * Replicas when no HPA owns them. Setting it while an HPA is on (from the props or the profile)
-   * fails: pass `autoscaling: false` to pin the count.
-   * @default - the profile's `replicas`
-   */
-  readonly replicas?: number;
-  /**
-   * Horizontal Pod Autoscaler on CPU; `false` turns it off. When on, `replicas` is left out of
-   * the Deployment so that the HPA owns it.
-   * @default - the profile's `autoscaling`
-   */
-  readonly autoscaling?: AutoscalingSpec | false;
-  /**
-   * Requests and limits; fields left out come from the profile.
-   * @default - the profile's `resources.web`
-   */
-  readonly resources?: Partial<ResourceSpec>;
   /**
    * Path of the liveness probe.
    * @default '/healthz'
@@ -145,36 +106,6 @@ export interface WebAppProps {
    * @default - no Ingress
    */
   readonly ingress?: WebAppIngress;
-  /**
-   * Create a PodDisruptionBudget (maxUnavailable 1, unhealthy pods always evictable) when more than one replica can run.
-   * @default true
-   */
-  readonly podDisruptionBudget?: boolean;
-  /**
-   * Spread pods across nodes (ScheduleAnyway, maxSkew 1).
-   * @default true
-   */
-  readonly topologySpread?: boolean;
-  /**
-   * Also spread pods across zones (`topology.kubernetes.io/zone`).
-   * @default - the profile's `zoneSpread`
-   */
-  readonly zoneSpread?: boolean;
-  /**
-   * Secrets used to pull the image from a private registry.
-   * @default []
-   */
-  readonly imagePullSecrets?: string[];
-  /**
-   * UID and GID the container runs as; the reference image uses the `node` user, 1000.
-   * @default 1000
-   */
-  readonly runAsUser?: number;
-  /**
-   * Paths the app may write to, each backed by an emptyDir (the root filesystem is read-only).
-   * @default ['/tmp']
-   */
-  readonly writablePaths?: string[];
 }
 
 /**
