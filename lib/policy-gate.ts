@@ -36,6 +36,8 @@ export type PolicyRuleId =
   | 'privilege-escalation'
   | 'seccomp'
   | 'volume-types'
+  | 'selinux'
+  | 'sysctls'
   | 'resources'
   | 'image-tag'
   | 'probes'
@@ -144,6 +146,19 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     group: 'pod-security',
     description: 'volumes are only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret',
     fix: 'use one of the allowed volume types',
+  },
+  {
+    id: 'selinux',
+    group: 'pod-security',
+    description:
+      'no pod or container sets an SELinux user or role, or a type other than container_t, container_init_t, container_kvm_t or container_engine_t (upstream check seLinuxOptions)',
+    fix: 'remove securityContext.seLinuxOptions, or keep only an allowed type',
+  },
+  {
+    id: 'sysctls',
+    group: 'pod-security',
+    description: 'a pod sets only the safe sysctls of Pod Security "baseline" (upstream check sysctls)',
+    fix: 'remove securityContext.sysctls other than kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_local_reserved_ports, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes',
   },
   {
     id: 'resources',
@@ -407,6 +422,22 @@ const BATCH_KINDS = new Set(['Job', 'CronJob']);
 const SCALABLE_WEB_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 const WEB_COMPONENT_LABEL = 'app.kubernetes.io/component';
 /** Rules that no annotation waives: a waiver could otherwise switch off the waiver checks, or hide an object that overwrites another. */
+/** SELinux types Pod Security "baseline" allows (k8s.io/pod-security-admission, check seLinuxOptions). */
+const ALLOWED_SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+/** The safe sysctls of Pod Security "baseline" (check sysctls, policy version latest). */
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+
 const UNWAIVABLE: ReadonlySet<PolicyRuleId> = new Set<PolicyRuleId>(['waiver', 'unique-objects']);
 
 function labelsOf(v: unknown): Labels {
@@ -546,7 +577,7 @@ const SECRET_WORD = /^(?:.*(?:PASSWORD|PASSWD|SECRET|TOKEN)S?|PASS|PWD|(?:API|PR
 /** Only `$(VAR)` references: Kubernetes expands them from other variables, nothing is literal. */
 const ONLY_REFERENCES = /^(?:\$\([A-Za-z_][-._A-Za-z0-9]*\))+$/;
 /** `scheme://user:password@host`: the password part is captured. */
-const URL_CREDENTIALS = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/g;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 
 /** True when a variable or key name says it holds a secret: a word of it is …PASSWORD, …SECRET, …TOKEN or KEY. */
 export function isSecretName(name: string): boolean {
@@ -564,8 +595,23 @@ function isLiteral(value: string): boolean {
 
 /** The literal passwords embedded in URLs of a value. */
 function urlPasswords(value: string): string[] {
+  // A scan, not a regular expression: the pattern this replaces backtracked quadratically (an
+  // 80,000-character value took 3.5 s). Each character is looked at a bounded number of times.
   const out: string[] = [];
-  for (const m of value.matchAll(URL_CREDENTIALS)) if (isLiteral(m[1])) out.push(m[1]);
+  for (let i = value.indexOf('://'); i >= 0; i = value.indexOf('://', i + 3)) {
+    let start = i;
+    while (start > 0 && SCHEME_CHAR.test(value[start - 1])) start--;
+    if (start === i || !/[A-Za-z]/.test(value[start])) continue; // no scheme before '://'
+    let end = i + 3;
+    while (end < value.length && !/[\s/]/.test(value[end])) end++;
+    const authority = value.slice(i + 3, end);
+    const at = authority.indexOf('@');
+    if (at < 0) continue;
+    const userinfo = authority.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    const password = colon >= 0 ? userinfo.slice(colon + 1) : '';
+    if (password.length > 0 && isLiteral(password)) out.push(password);
+  }
   return out;
 }
 
@@ -717,6 +763,12 @@ class Gate {
         this.add('waiver', e.ref, `waives unknown rule '${rule}' (annotation ${k}); known rules: ${POLICY_RULES.map((r) => r.id).join(', ')}`);
       } else if (UNWAIVABLE.has(rule as PolicyRuleId)) {
         this.add('waiver', e.ref, `annotation ${k} tries to waive the '${rule}' rule, which cannot be waived`);
+      } else if (this.options.production && RULES.get(rule)!.group === 'pod-security') {
+        this.add(
+          'waiver',
+          e.ref,
+          `annotation ${k} tries to waive the Pod Security rule '${rule}' in a production environment, where the API server enforces Pod Security "restricted" whatever the manifests say`,
+        );
       } else if (typeof v !== 'string' || v.trim().length === 0) {
         this.add('waiver', e.ref, `annotation ${k} gives no reason; a waiver must say why the rule does not apply`);
       } else {
@@ -865,6 +917,7 @@ class Gate {
     const { ref, podSpec: pod, obj } = w;
     const spec = rec(obj.spec);
     const podSc = rec(pod.securityContext);
+    this.checkPodSecurity(ref, podSc);
 
     for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
       if (pod[field] === true) this.add('host-namespaces', ref, `sets ${field}: true`);
@@ -956,7 +1009,36 @@ class Gate {
     }
   }
 
+  /**
+   * The pod-level fields that Pod Security checks on their own, whatever the containers set
+   * (k8s.io/pod-security-admission policy checks runAsUser, seccompProfile_restricted,
+   * seLinuxOptions and sysctls).
+   */
+  private checkPodSecurity(ref: PolicyObjectRef, podSc: Json): void {
+    if (podSc.runAsUser === 0) this.add('run-as-non-root', ref, 'the pod securityContext sets runAsUser: 0');
+    const seccomp = str(rec(podSc.seccompProfile).type);
+    if (podSc.seccompProfile !== undefined && seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
+      this.add('seccomp', ref, `the pod securityContext sets seccomp profile ${show(seccomp ?? podSc.seccompProfile)}`);
+    }
+    this.checkSeLinux(ref, 'the pod securityContext', podSc);
+    for (const s of records(podSc.sysctls)) {
+      const name = str(s.name) ?? '';
+      if (!SAFE_SYSCTLS.has(name)) this.add('sysctls', ref, `the pod sets sysctl ${show(s.name)}, which is not one of the safe sysctls`);
+    }
+  }
+
+  private checkSeLinux(ref: PolicyObjectRef, where: string, sc: Json): void {
+    if (sc.seLinuxOptions === undefined) return;
+    const o = rec(sc.seLinuxOptions);
+    const type = str(o.type) ?? '';
+    if (type !== '' && !ALLOWED_SELINUX_TYPES.has(type)) this.add('selinux', ref, `${where} sets SELinux type ${show(type)}`);
+    for (const field of ['user', 'role']) {
+      if (o[field] !== undefined && o[field] !== '') this.add('selinux', ref, `${where} sets an SELinux ${field} (${show(o[field])})`);
+    }
+  }
+
   private checkContainerSecurity(ref: PolicyObjectRef, cname: string, sc: Json, podSc: Json): void {
+    this.checkSeLinux(ref, cname, sc);
     if (sc.privileged === true) this.add('privileged', ref, `${cname} is privileged`);
     const caps = rec(sc.capabilities);
     const drop = list(caps.drop);

@@ -622,3 +622,81 @@ describe('scale', () => {
     process.stdout.write(`policy gate: 500 units in ${small.ms.toFixed(0)} ms, 2000 units (12,000 objects) in ${large.ms.toFixed(0)} ms\n`);
   });
 });
+
+describe('Pod Security at pod level, and waivers in production', () => {
+  /** A dev object set with one hardened Deployment, whose pod spec `mutate` changes. */
+  function withPod(mutate: (pod: Record<string, unknown>) => void): unknown[] {
+    const objs = structuredClone(DEV.objects) as Record<string, unknown>[];
+    const web = objs.find((o) => o.kind === 'Deployment' && (o.metadata as { name: string }).name === 'web') as {
+      spec: { template: { spec: Record<string, unknown> } };
+    };
+    mutate(web.spec.template.spec);
+    return objs;
+  }
+  const opts = DEV.options;
+  const messages = (objs: unknown[], rule: string) =>
+    checkPolicy(objs, opts)
+      .violations.filter((v) => v.rule === rule)
+      .map((v) => `${v.object.kind}/${v.object.name}: ${v.message}`);
+
+  test.each([
+    [
+      'run-as-non-root',
+      (p: Record<string, unknown>) => ((p.securityContext as Record<string, unknown>).runAsUser = 0),
+      'the pod securityContext sets runAsUser: 0',
+    ],
+    [
+      'seccomp',
+      (p: Record<string, unknown>) => ((p.securityContext as Record<string, unknown>).seccompProfile = { type: 'Unconfined' }),
+      "the pod securityContext sets seccomp profile 'Unconfined'",
+    ],
+    [
+      'selinux',
+      (p: Record<string, unknown>) => ((p.securityContext as Record<string, unknown>).seLinuxOptions = { type: 'spc_t' }),
+      "the pod securityContext sets SELinux type 'spc_t'",
+    ],
+    [
+      'sysctls',
+      (p: Record<string, unknown>) => ((p.securityContext as Record<string, unknown>).sysctls = [{ name: 'kernel.msgmax', value: '65536' }]),
+      "the pod sets sysctl 'kernel.msgmax', which is not one of the safe sysctls",
+    ],
+  ])('fails on the pod-level %s field even when the containers comply', (rule, mutate, message) => {
+    expect(messages(withPod(mutate), rule)).toEqual([`Deployment/web: ${message}`]);
+  });
+
+  test('fails on a container SELinux role and accepts an allowed type and the safe sysctls', () => {
+    const objs = withPod((p) => {
+      const c = (p.containers as Record<string, Record<string, unknown>>[])[0];
+      c.securityContext = { ...c.securityContext, seLinuxOptions: { role: 'sysadm_r' } };
+      (p.securityContext as Record<string, unknown>).seLinuxOptions = { type: 'container_t' };
+      (p.securityContext as Record<string, unknown>).sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }];
+    });
+    expect(messages(objs, 'selinux')).toEqual(["Deployment/web: container 'app' sets an SELinux role ('sysadm_r')"]);
+    expect(messages(objs, 'sysctls')).toEqual([]);
+  });
+
+  test('refuses a waiver of a Pod Security rule in production, and keeps the violation', () => {
+    // GIVEN the prod objects with a privileged web container and a waiver for it
+    const objs = structuredClone(PROD.objects) as Record<string, unknown>[];
+    const web = objs.find((o) => o.kind === 'Deployment' && (o.metadata as { name: string }).name === 'web') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    web.spec.template.spec.containers[0].securityContext.privileged = true;
+    web.metadata.annotations = { ...web.metadata.annotations, 'policy.kubestack.io/waive.privileged': 'debugging' };
+    // WHEN the gate runs with the production rules
+    const report = checkPolicy(objs, PROD.options);
+    // THEN the violation stands and the waiver is reported
+    expect(report.violations.filter((v) => v.rule === 'privileged' || v.rule === 'waiver').map((v) => v.message)).toEqual([
+      'annotation policy.kubestack.io/waive.privileged tries to waive the Pod Security rule \'privileged\' in a production environment, where the API server enforces Pod Security "restricted" whatever the manifests say',
+      "container 'app' is privileged",
+    ]);
+  });
+
+  test('finds a password in a URL in one pass over a 2 MiB value', () => {
+    // The regular expression this replaces ran for more than 14 minutes on such a value.
+    const long = 'postgres://' + 'a'.repeat(2 * 1024 * 1024) + ' redis://:hunter2@redis:6379';
+    const objs = withPod((p) => {
+      const c = (p.containers as Record<string, unknown>[])[0] as { env: { name: string; value?: string }[] };
+      c.env.push({ name: 'UPSTREAM', value: long });
+    });
+    expect(messages(objs, 'secret-literal')).toEqual(["Deployment/web: container 'app' sets env UPSTREAM to a URL with a literal password"]);
+  });
+});
