@@ -38,6 +38,7 @@ export type PolicyRuleId =
   | 'volume-types'
   | 'selinux'
   | 'sysctls'
+  | 'cluster-rbac'
   | 'resources'
   | 'image-tag'
   | 'probes'
@@ -90,8 +91,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: 'namespace-pss',
     group: 'pod-security',
-    description: "every Namespace enforces Pod Security 'restricted'",
-    fix: 'label the Namespace pod-security.kubernetes.io/enforce: restricted (an Environment does this)',
+    description: "every Namespace enforces Pod Security 'restricted', at policy version 'latest'",
+    fix: 'label the Namespace pod-security.kubernetes.io/enforce: restricted and leave enforce-version out or at latest (an Environment does this)',
   },
   {
     id: 'host-namespaces',
@@ -159,6 +160,12 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     group: 'pod-security',
     description: 'a pod sets only the safe sysctls of Pod Security "baseline" (upstream check sysctls)',
     fix: 'remove securityContext.sysctls other than kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_local_reserved_ports, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes',
+  },
+  {
+    id: 'cluster-rbac',
+    group: 'pod-security',
+    description: 'no ClusterRole or ClusterRoleBinding: an environment grants at most namespace-scoped access (a Role and RoleBinding in its namespace)',
+    fix: 'use a Role and a RoleBinding in the environment namespace; cluster-wide grants belong to the platform, outside the application',
   },
   {
     id: 'resources',
@@ -422,6 +429,12 @@ const BATCH_KINDS = new Set(['Job', 'CronJob']);
 const SCALABLE_WEB_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 const WEB_COMPONENT_LABEL = 'app.kubernetes.io/component';
 /** Rules that no annotation waives: a waiver could otherwise switch off the waiver checks, or hide an object that overwrites another. */
+/** The pod template of a kind the gate does not know (`spec.template.spec.containers`), if it has one. */
+function customPodTemplate(o: Json): { metadata: Json; spec: Json } | undefined {
+  const template = rec(rec(o.spec).template);
+  return Array.isArray(rec(template.spec).containers) ? { metadata: rec(template.metadata), spec: rec(template.spec) } : undefined;
+}
+
 /** SELinux types Pod Security "baseline" allows (k8s.io/pod-security-admission, check seLinuxOptions). */
 const ALLOWED_SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 /** The safe sysctls of Pod Security "baseline" (check sysctls, policy version latest). */
@@ -700,7 +713,9 @@ class Gate {
           }
           break;
       }
-      const template = podTemplateOf(o);
+      // Any kind with a pod template counts, not only the built-in ones: an Argo Rollout or a
+      // Knative Service runs pods that Pod Security checks as well.
+      const template = podTemplateOf(o) ?? customPodTemplate(o);
       if (template) {
         const labels = labelsOf(template.metadata.labels);
         const w: Workload = {
@@ -797,8 +812,25 @@ class Gate {
             `does not enforce Pod Security 'restricted' (label pod-security.kubernetes.io/enforce is ${show(labels['pod-security.kubernetes.io/enforce'] ?? 'missing')})`,
           );
         }
+        // An old policy version is a weaker 'restricted' (v1.0 lacks the seccomp and capability checks).
+        const version = labels['pod-security.kubernetes.io/enforce-version'];
+        if (version !== undefined && version !== 'latest') {
+          this.add(
+            'namespace-pss',
+            ref,
+            `pins Pod Security to version ${show(version)} (label pod-security.kubernetes.io/enforce-version); only 'latest' enforces today's 'restricted'`,
+          );
+        }
         break;
       }
+      case 'ClusterRoleBinding':
+      case 'ClusterRole':
+        this.add(
+          'cluster-rbac',
+          ref,
+          `grants permissions cluster-wide${ref.kind === 'ClusterRoleBinding' ? ` (role ${show(rec(rec(obj).roleRef).name)})` : ''}; an environment's objects grant at most namespace-scoped access`,
+        );
+        break;
       case 'Secret':
         for (const field of ['data', 'stringData']) {
           if (Object.keys(rec(obj[field])).length > 0) {

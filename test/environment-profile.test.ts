@@ -360,3 +360,19 @@ describe('validateProfile', () => {
     );
   });
 });
+
+describe('resource comparisons are exact', () => {
+  test('accepts a request equal to its limit in other units', () => {
+    expect(() =>
+      defineProfile(Profiles.dev, { resources: { web: { cpuRequest: '700m', cpuLimit: '0.7', memoryRequest: '128Mi', memoryLimit: '0.125Gi' } } }),
+    ).not.toThrow();
+  });
+
+  test('fails on a request larger than its limit by less than a float can tell', () => {
+    expectValidationError(
+      () =>
+        defineProfile(Profiles.dev, { resources: { web: { cpuRequest: '1.0000000000000001', cpuLimit: '1', memoryRequest: '64Mi', memoryLimit: '128Mi' } } }),
+      "environment-profile 'dev': 'resources.web.cpuRequest' must not exceed cpuLimit 1, got \"1.0000000000000001\"",
+    );
+  });
+});

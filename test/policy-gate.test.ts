@@ -326,7 +326,7 @@ describe('hygiene', () => {
   test('accepts, with a namespace given, cluster-scoped objects without one, and checks custom resources', () => {
     const objs = prodWith((o) =>
       o.push(
-        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' } },
+        { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'batch' }, value: 1000 },
         { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
       ),
     );
@@ -698,5 +698,54 @@ describe('Pod Security at pod level, and waivers in production', () => {
       c.env.push({ name: 'UPSTREAM', value: long });
     });
     expect(messages(objs, 'secret-literal')).toEqual(["Deployment/web: container 'app' sets env UPSTREAM to a URL with a literal password"]);
+  });
+});
+
+describe('more of what the API server or the cluster would not want', () => {
+  const base = () => structuredClone(DEV.objects) as Record<string, unknown>[];
+  const rulesOf = (objs: unknown[], kind: string) =>
+    checkPolicy(objs, DEV.options)
+      .violations.filter((v) => v.object.kind === kind)
+      .map((v) => `${v.rule}: ${v.message}`);
+
+  test('checks the pods of a kind it does not know, such as an Argo Rollout', () => {
+    const objs = base();
+    objs.push({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'canary', namespace: DEV.options.namespace },
+      spec: {
+        selector: { matchLabels: { app: 'canary' } },
+        template: {
+          metadata: { labels: { app: 'canary' } },
+          spec: { hostNetwork: true, containers: [{ name: 'app', image: 'registry.example.com/a:1.0', securityContext: { privileged: true } }] },
+        },
+      },
+    });
+    const found = rulesOf(objs, 'Rollout');
+    expect(found).toEqual(expect.arrayContaining(['host-namespaces: sets hostNetwork: true', "privileged: container 'app' is privileged"]));
+  });
+
+  test('fails on cluster-wide RBAC in an environment', () => {
+    const objs = base();
+    objs.push({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'default-admin' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: DEV.options.namespace }],
+    });
+    expect(rulesOf(objs, 'ClusterRoleBinding')).toEqual([
+      "cluster-rbac: grants permissions cluster-wide (role 'cluster-admin'); an environment's objects grant at most namespace-scoped access",
+    ]);
+  });
+
+  test('fails on a Namespace that pins an old Pod Security version', () => {
+    const objs = base();
+    const ns = objs[0] as { metadata: { labels: Record<string, string> } };
+    ns.metadata.labels['pod-security.kubernetes.io/enforce-version'] = 'v1.0';
+    expect(rulesOf(objs, 'Namespace')).toEqual([
+      "namespace-pss: pins Pod Security to version 'v1.0' (label pod-security.kubernetes.io/enforce-version); only 'latest' enforces today's 'restricted'",
+    ]);
   });
 });

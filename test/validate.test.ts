@@ -22,6 +22,7 @@ import {
   formatValue,
   isPinnedImage,
   quantityValue,
+  compareQuantities,
 } from '../lib/private/validate';
 
 const subject = { kind: 'web-app', path: 'prod/web' };
@@ -270,5 +271,21 @@ describe('small checks', () => {
   test('firstDuplicate finds the first repeated value', () => {
     expect(firstDuplicate(['a', 'b', 'c'])).toBeUndefined();
     expect(firstDuplicate(['a', 'b', 'b', 'a'])).toBe('b');
+  });
+});
+
+describe('compareQuantities', () => {
+  test.each([
+    ['700m', '0.7', 0],
+    ['1.0000000000000001', '1', 1],
+    ['1Gi', '1073741824', 0],
+    ['1G', '1Gi', -1],
+    ['1e3', '1k', 0],
+    ['.5', '500m', 0],
+    ['0.1', '100m', 0],
+    ['128Mi', '0.125Gi', 0],
+  ])('compares %s with %s exactly (%i)', (a, b, expected) => {
+    expect(Math.sign(compareQuantities(a, b))).toBe(expected);
+    expect(Math.sign(compareQuantities(b, a))).toBe(expected === 0 ? 0 : -expected);
   });
 });

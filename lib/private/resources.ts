@@ -1,5 +1,5 @@
 import type { AutoscalingSpec, ResourceSpec } from '../environment-profile';
-import { Subject, assertValid, checkInteger, checkQuantity, checkRecord, fail, quantityValue } from './validate';
+import { Subject, assertValid, checkInteger, checkQuantity, checkRecord, compareQuantities, fail } from './validate';
 
 /**
  * Checks of the specs that a profile holds and constructs accept: container resources and HPA
@@ -24,10 +24,10 @@ export function validateResources(subject: Subject, prop: string, spec: Resource
   for (const field of RESOURCE_FIELDS) {
     assertValid(subject, `${prop}.${field}`, spec[field], checkQuantity(spec[field]));
   }
-  if (quantityValue(spec.cpuRequest) > quantityValue(spec.cpuLimit)) {
+  if (compareQuantities(spec.cpuRequest, spec.cpuLimit) > 0) {
     fail(subject, `${prop}.cpuRequest`, spec.cpuRequest, `must not exceed cpuLimit ${spec.cpuLimit}`);
   }
-  if (quantityValue(spec.memoryRequest) > quantityValue(spec.memoryLimit)) {
+  if (compareQuantities(spec.memoryRequest, spec.memoryLimit) > 0) {
     fail(subject, `${prop}.memoryRequest`, spec.memoryRequest, `must not exceed memoryLimit ${spec.memoryLimit}`);
   }
 }

@@ -140,6 +140,45 @@ export function checkQuantity(value: unknown): string | undefined {
   return undefined;
 }
 
+/** An exact quantity: `num × 10^pow10 × 2^pow2`. */
+interface ExactQuantity {
+  readonly num: bigint;
+  readonly pow10: number;
+  readonly pow2: number;
+}
+
+function exactQuantity(value: string): ExactQuantity {
+  const m = /^(\d+)?(?:\.(\d+))?(.*)$/.exec(value);
+  if (!m || (m[1] === undefined && m[2] === undefined)) throw new Error(`not a quantity: ${value}`);
+  const fraction = m[2] ?? '';
+  const num = BigInt(`${m[1] ?? ''}${fraction}` || '0');
+  const suffix = m[3];
+  const binary: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+  const decimal: Record<string, number> = { '': 0, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+  let pow10 = -fraction.length;
+  let pow2 = 0;
+  if (suffix in binary) pow2 = binary[suffix];
+  else if (suffix in decimal) pow10 += decimal[suffix];
+  else if (/^[eE][+-]?\d+$/.test(suffix)) pow10 += parseInt(suffix.slice(1), 10);
+  else throw new Error(`not a quantity: ${value}`);
+  return { num, pow10, pow2 };
+}
+
+/**
+ * Compares two valid quantities exactly, as the API server does (no floating point: `700m` equals
+ * `0.7`, and `1.0000000000000001` is larger than `1`). Negative, zero or positive as a < b, =, >.
+ */
+export function compareQuantities(a: string, b: string): number {
+  const x = exactQuantity(a);
+  const y = exactQuantity(b);
+  const p10 = Math.min(x.pow10, y.pow10);
+  const p2 = Math.min(x.pow2, y.pow2);
+  const scale = (q: ExactQuantity) => q.num * 10n ** BigInt(q.pow10 - p10) * 2n ** BigInt(q.pow2 - p2);
+  const l = scale(x);
+  const r = scale(y);
+  return l < r ? -1 : l > r ? 1 : 0;
+}
+
 /** Parses a valid quantity into a number of base units (cores or bytes), for comparisons. */
 export function quantityValue(value: string): number {
   const m = /^(\d+(?:\.\d+)?|\.\d+)(.*)$/.exec(value);
