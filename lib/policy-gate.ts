@@ -254,7 +254,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: 'secret-literal',
     group: 'secrets',
-    description: 'no literal value in an env var or ConfigMap key whose name says PASSWORD, SECRET, TOKEN or KEY, and no password in a URL',
+    description:
+      'no literal value in an env var or ConfigMap key whose name says PASSWORD, PASSPHRASE, SECRET, TOKEN or KEY; no password in a URL (env, ConfigMaps, command lines, annotations), no `key=value` line or connection-string part whose key says password, secret, token or credential, no literal `user:password` in an *AUTH* variable, no `--*-password S` flag',
     fix: "read the value from a Secret (valueFrom.secretKeyRef; a ConfigBundle 'secrets' entry), or compose it from $(VAR) references",
   },
   {
@@ -586,7 +587,10 @@ class TemplateIndex {
   }
 }
 
-const SECRET_WORD = /^(?:.*(?:PASSWORD|PASSWD|SECRET|TOKEN)S?|PASS|PWD|(?:API|PRIVATE|ACCESS|SECRET|SIGNING|ENCRYPTION|MASTER|AUTH)?KEYS?)$/;
+const SECRET_WORD = /^(?:.*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN)S?|PASS|PWD|(?:API|PRIVATE|ACCESS|SECRET|SIGNING|ENCRYPTION|MASTER|AUTH)?KEYS?)$/;
+/** Words that name a secret in a `key=value` line or a command-line flag (not the ambiguous KEY). */
+const STRONG_SECRET_WORD = /^(?:.*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIAL)S?|PWD)$/;
+const PROPERTY_KEY = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 /** Only `$(VAR)` references: Kubernetes expands them from other variables, nothing is literal. */
 const ONLY_REFERENCES = /^(?:\$\([A-Za-z_][-._A-Za-z0-9]*\))+$/;
 /** `scheme://user:password@host`: the password part is captured. */
@@ -594,11 +598,39 @@ const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 
 /** True when a variable or key name says it holds a secret: a word of it is …PASSWORD, …SECRET, …TOKEN or KEY. */
 export function isSecretName(name: string): boolean {
-  const words = name
+  return words(name).some((w) => SECRET_WORD.test(w));
+}
+
+/** The words of a name, split at non-alphanumerics and camelCase, upper-cased. */
+function words(name: string): string[] {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toUpperCase()
     .split(/[^A-Z0-9]+/);
-  return words.some((w) => SECRET_WORD.test(w));
+}
+
+/** True when a property key or flag name says it holds a secret: password, passphrase, secret, token, credential. */
+function isStrongSecretName(name: string): boolean {
+  return words(name).some((w) => STRONG_SECRET_WORD.test(w));
+}
+
+/**
+ * What in `value` is a literal secret, whatever the variable holding it is called: a password in a
+ * URL, or a `key=value` / `key: value` pair (a line of a properties or YAML file, or a part of a
+ * `;`-separated connection string) whose key says it is a secret. Scans, no backtracking.
+ */
+function literalSecretIn(value: string): string | undefined {
+  if (urlPasswords(value).length > 0) return 'a URL with a literal password';
+  for (const part of value.split(/[\n;&]/)) {
+    const eq = part.indexOf('=');
+    const colon = part.indexOf(':');
+    const at = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+    if (at <= 0) continue;
+    const key = part.slice(0, at).trim();
+    const literal = part.slice(at + 1).trim();
+    if (PROPERTY_KEY.test(key) && isStrongSecretName(key) && isLiteral(literal)) return `a literal value for '${key}'`;
+  }
+  return undefined;
 }
 
 /** True when a value is a literal secret candidate: not empty and not made only of `$(VAR)` references. */
@@ -800,6 +832,9 @@ class Gate {
 
   private checkObject(e: Entry): void {
     const { obj, ref } = e;
+    for (const [k, v] of Object.entries(rec(rec(obj.metadata).annotations))) {
+      if (typeof v === 'string' && urlPasswords(v).length > 0) this.add('secret-literal', ref, `annotation ${k} holds a URL with a literal password`);
+    }
     const spec = rec(obj.spec);
     this.checkNamespace(ref);
     switch (ref.kind) {
@@ -842,7 +877,10 @@ class Gate {
         for (const [k, v] of Object.entries(rec(obj.data))) {
           if (typeof v !== 'string') continue;
           if (isSecretName(k) && isLiteral(v)) this.add('secret-literal', ref, `key '${k}' holds a literal value, and its name says it is a secret`);
-          if (urlPasswords(v).length > 0) this.add('secret-literal', ref, `key '${k}' holds a URL with a literal password`);
+          else {
+            const found = literalSecretIn(v);
+            if (found) this.add('secret-literal', ref, `key '${k}' holds ${found}`);
+          }
         }
         break;
       case 'Service':
@@ -1134,14 +1172,31 @@ class Gate {
 
   private checkEnv(w: Workload, cname: string, c: Json): void {
     const { ref } = w;
+    // A secret passed on the command line: `--db-password S`, `--db-password=S`, or a URL with one.
+    for (const field of ['command', 'args']) {
+      const items = list(c[field]).map((x) => (typeof x === 'string' ? x : ''));
+      items.forEach((item, i) => {
+        const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/.exec(item);
+        const next = items[i + 1];
+        if (flag && isStrongSecretName(flag[1])) {
+          const value = flag[2] ?? (next !== undefined && !next.startsWith('-') ? next : undefined);
+          if (value !== undefined && isLiteral(value)) this.add('secret-literal', ref, `${cname} passes a literal secret in ${field}: ${item}`);
+        } else if (urlPasswords(item).length > 0) {
+          this.add('secret-literal', ref, `${cname} passes a URL with a literal password in ${field}`);
+        }
+      });
+    }
     for (const e of records(c.env)) {
       const name = str(e.name) ?? '';
       const valueFrom = rec(e.valueFrom);
       if (typeof e.value === 'string') {
+        const found = literalSecretIn(e.value);
         if (isSecretName(name) && isLiteral(e.value)) {
           this.add('secret-literal', ref, `${cname} sets env ${name} to a literal value, and its name says it is a secret`);
-        } else if (urlPasswords(e.value).length > 0) {
-          this.add('secret-literal', ref, `${cname} sets env ${name} to a URL with a literal password`);
+        } else if (found) {
+          this.add('secret-literal', ref, `${cname} sets env ${name} to ${found}`);
+        } else if (words(name).includes('AUTH') && /^[^:\s]+:\S+$/.test(e.value) && isLiteral(e.value.slice(e.value.indexOf(':') + 1))) {
+          this.add('secret-literal', ref, `${cname} sets env ${name} to literal user:password credentials`);
         }
       }
       const cmk = rec(valueFrom.configMapKeyRef);

@@ -749,3 +749,51 @@ describe('more of what the API server or the cluster would not want', () => {
     ]);
   });
 });
+
+describe('secrets that a name-based guess missed', () => {
+  const S = 'hunter2-S3CRET';
+  const withWeb = (mutate: (c: Record<string, unknown>, objs: Record<string, unknown>[]) => void) => {
+    const objs = structuredClone(DEV.objects) as Record<string, unknown>[];
+    const web = objs.find((o) => o.kind === 'Deployment' && (o.metadata as { name: string }).name === 'web') as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    mutate(web.spec.template.spec.containers[0], objs);
+    return checkPolicy(objs, DEV.options)
+      .violations.filter((v) => v.rule === 'secret-literal')
+      .map((v) => `${v.object.kind}/${v.object.name}: ${v.message}`);
+  };
+  const env = (name: string, value: string) => (c: Record<string, unknown>) => (c.env as unknown[]).push({ name, value });
+
+  test.each([
+    ['DB_PASSPHRASE', S, "Deployment/web: container 'app' sets env DB_PASSPHRASE to a literal value, and its name says it is a secret"],
+    ['BASIC_AUTH', `admin:${S}`, "Deployment/web: container 'app' sets env BASIC_AUTH to literal user:password credentials"],
+    ['CONN', `Server=pg;Password=${S}`, "Deployment/web: container 'app' sets env CONN to a literal value for 'Password'"],
+  ])('fails on env %s with a literal secret', (name, value, message) => {
+    expect(withWeb(env(name, value))).toEqual([message]);
+  });
+
+  test('fails on a secret passed as a flag, with or without =', () => {
+    expect(withWeb((c) => (c.args = ['--db-password', S]))).toEqual([`Deployment/web: container 'app' passes a literal secret in args: --db-password`]);
+    expect(withWeb((c) => (c.args = [`--api-token=${S}`]))).toEqual([`Deployment/web: container 'app' passes a literal secret in args: --api-token=${S}`]);
+    expect(withWeb((c) => (c.args = ['--db-password', '$(DB_PASS)']))).toEqual([]);
+  });
+
+  test('fails on a password in a properties file of a ConfigMap, and in a URL of an annotation', () => {
+    const found = withWeb((_c, objs) => {
+      const files = objs.find((o) => o.kind === 'ConfigMap' && (o.metadata as { name: string }).name === 'app-config-files') as {
+        data: Record<string, string>;
+      };
+      files.data['application.properties'] = `db.url=jdbc:postgresql://postgres/app\ndb.password=${S}\n`;
+      const ingress = objs.find((o) => o.kind === 'Ingress') as { metadata: { annotations?: Record<string, string> } };
+      ingress.metadata.annotations = { ...ingress.metadata.annotations, 'nginx.ingress.kubernetes.io/auth-url': `https://user:${S}@auth.example.com/` };
+    });
+    expect(found).toEqual([
+      "ConfigMap/app-config-files: key 'application.properties' holds a literal value for 'db.password'",
+      'Ingress/web: annotation nginx.ingress.kubernetes.io/auth-url holds a URL with a literal password',
+    ]);
+  });
+
+  test('accepts the reference files and references', () => {
+    expect(withWeb(env('REDISCLI_AUTH', '$(REDIS_PASSWORD)'))).toEqual([]);
+  });
+});
