@@ -436,6 +436,9 @@ function customPodTemplate(o: Json): { metadata: Json; spec: Json } | undefined 
   return Array.isArray(rec(template.spec).containers) ? { metadata: rec(template.metadata), spec: rec(template.spec) } : undefined;
 }
 
+/** A Kubernetes label value (the length is checked separately). */
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
 /** SELinux types Pod Security "baseline" allows (k8s.io/pod-security-admission, check seLinuxOptions). */
 const ALLOWED_SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 /** The safe sysctls of Pod Security "baseline" (check sysctls, policy version latest). */
@@ -836,6 +839,9 @@ class Gate {
       if (typeof v === 'string' && urlPasswords(v).length > 0) this.add('secret-literal', ref, `annotation ${k} holds a URL with a literal password`);
     }
     const spec = rec(obj.spec);
+    this.checkLabels(ref, 'metadata.labels', rec(obj.metadata).labels);
+    const template = podTemplateOf(obj) ?? customPodTemplate(obj);
+    if (template) this.checkLabels(ref, 'the pod template labels', template.metadata.labels);
     this.checkNamespace(ref);
     switch (ref.kind) {
       case 'Namespace': {
@@ -914,6 +920,19 @@ class Gate {
     const where = this.options.environment === undefined ? '' : ` of environment '${this.options.environment}'`;
     const actual = ref.namespace === '' ? 'has no metadata.namespace' : `is in namespace '${ref.namespace}'`;
     this.add('namespace', ref, `${actual}; every namespaced object${where} must be in namespace '${expected}'`);
+  }
+
+  /** Label values as the API server validates them: at most 63 characters, alphanumerics at both ends. */
+  private checkLabels(ref: PolicyObjectRef, where: string, labels: unknown): void {
+    for (const [k, v] of Object.entries(rec(labels))) {
+      if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
+        this.add(
+          'well-formed',
+          ref,
+          `${where}: label ${k} has the value ${show(v)}${typeof v === 'string' && v.length > 63 ? ` (${v.length} characters)` : ''}, which is not a valid label value (at most 63 characters: letters, digits, '-', '_', '.', starting and ending with a letter or digit)`,
+        );
+      }
+    }
   }
 
   private checkService(e: Entry, spec: Json): void {

@@ -1,7 +1,9 @@
 import { buildEnvironment } from '../apps/main';
 import { ENVIRONMENT_NAMES } from '../apps/environments';
 import {
+  ConfigBundle,
   POLICY_RULES,
+  Profiles,
   PolicyOptions,
   PolicyRuleId,
   PolicyViolationError,
@@ -12,7 +14,7 @@ import {
   isSecretName,
   waiverAnnotation,
 } from 'kubestack';
-import { K8sObject, thrown } from './util';
+import { K8sObject, newEnv, thrown } from './util';
 
 /** The reference app's objects for one environment, as plain JSON, and the gate options for it. */
 function reference(name: 'dev' | 'staging' | 'prod'): { objects: K8sObject[]; options: PolicyOptions } {
@@ -795,5 +797,17 @@ describe('secrets that a name-based guess missed', () => {
 
   test('accepts the reference files and references', () => {
     expect(withWeb(env('REDISCLI_AUTH', '$(REDIS_PASSWORD)'))).toEqual([]);
+  });
+});
+
+describe('labels the API server would refuse', () => {
+  test('fail when a composed label is longer than 63 characters, as with a 57-character ConfigBundle name in staging', () => {
+    // GIVEN a ConfigBundle whose name is valid on its own, in staging: instance = '<name>-staging'
+    const env = newEnv(Profiles.staging, 'staging');
+    new ConfigBundle(env, 'c', { name: 'b'.repeat(57), settings: { A: '1' } });
+    // WHEN the environment is synthesized, THEN the gate refuses it, naming the label
+    expect(() => env.synthesize()).toThrow(
+      `ConfigMap staging/${'b'.repeat(57)} [well-formed] metadata.labels: label app.kubernetes.io/instance has the value '${'b'.repeat(57)}-staging' (65 characters), which is not a valid label value`,
+    );
   });
 });
