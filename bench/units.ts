@@ -26,7 +26,7 @@ export function buildOurs(n: number): OursApp {
 
 /**
  * Step 1 of `npm run synth` before the profiling fix: the policy gate over `env.toJson()`,
- * through the same `checkEnvironmentPolicy`. Throws on a violation; returns the waiver count.
+ * through the Environment's own gate (`env.checkPolicy`). Throws on a violation; returns the waiver count.
  */
 export function gateOurs(built: OursApp): number {
   return gateObjects(built, built.env.manifests());
