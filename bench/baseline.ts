@@ -149,7 +149,7 @@ function addUnit(chart: Chart, i: number): void {
           containers: [
             {
               name: 'postgres',
-              image: 'postgres:16-alpine',
+              image: 'postgres:16.6-alpine',
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }],
               env: [
@@ -215,7 +215,7 @@ function addUnit(chart: Chart, i: number): void {
           containers: [
             {
               name: 'redis',
-              image: 'redis:7-alpine',
+              image: 'redis:7.4.2-alpine',
               imagePullPolicy: 'IfNotPresent',
               command: ['redis-server'],
               args: ['--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru', '--appendonly', 'no', '--save', '', '--requirepass', '$(REDIS_PASSWORD)'],

@@ -20,6 +20,7 @@
  */
 
 import { CLUSTER_SCOPED_KINDS, Json, isRecord, list, objectKey, podTemplateOf, rec, records, str } from './private/object';
+import { floatingImageReason, unpinnedImageReason } from './private/image';
 
 /** Identifier of a policy rule; also the suffix of its waiver annotation. */
 export type PolicyRuleId =
@@ -236,8 +237,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: 'prod-image-pinned',
     group: 'production',
-    description: 'in production, every image is pinned by a version tag (a tag with a digit) or a digest',
-    fix: "use a version tag such as '1.2.3' or '16-alpine', or a digest, not a floating tag such as 'stable'",
+    description: 'in production, every image names one release: a digest, or a tag naming major.minor at least or a commit id',
+    fix: "use a tag naming major.minor at least, such as '1.2.3' or '16.6-alpine', a commit id, or a digest, not a floating tag such as 'stable' or '16-alpine'",
   },
   {
     id: 'prod-ingress-tls',
@@ -661,16 +662,6 @@ function urlPasswords(value: string): string[] {
     if (password.length > 0 && isLiteral(password)) out.push(password);
   }
   return out;
-}
-
-/** A tag with a digit, or a digest. */
-function imageTag(image: string): { tag?: string; digest: boolean } {
-  const at = image.indexOf('@');
-  const digest = at >= 0;
-  const name = digest ? image.slice(0, at) : image;
-  const last = name.slice(name.lastIndexOf('/') + 1);
-  const colon = last.indexOf(':');
-  return { tag: colon >= 0 ? last.slice(colon + 1) : undefined, digest };
 }
 
 class Gate {
@@ -1164,12 +1155,13 @@ class Gate {
       this.add('image-tag', ref, `${cname} has no image`);
       return;
     }
-    const { tag, digest } = imageTag(image);
-    if (!digest && (tag === undefined || tag === '' || tag === 'latest')) {
-      this.add('image-tag', ref, `${cname} uses image '${image}', which is ${tag === 'latest' ? "tagged 'latest'" : 'untagged'}`);
-    } else if (this.options.production && !digest && !/[0-9]/.test(tag ?? '')) {
-      this.add('prod-image-pinned', ref, `${cname} uses image '${image}', whose tag '${tag}' names no version`);
+    const loose = unpinnedImageReason(image);
+    if (loose !== undefined) {
+      this.add('image-tag', ref, `${cname} uses image '${image}', which is ${loose}`);
+      return;
     }
+    const floating = this.options.production ? floatingImageReason(image) : undefined;
+    if (floating !== undefined) this.add('prod-image-pinned', ref, `${cname} uses image '${image}': ${floating}`);
   }
 
   private checkProbes(ref: PolicyObjectRef, cname: string, c: Json): void {

@@ -31,7 +31,7 @@ export interface PostgresDbProps {
   readonly name?: string;
   /**
    * Container image. Postgres 16 on Alpine, whose `postgres` user is UID 70.
-   * @default 'postgres:16-alpine'
+   * @default 'postgres:16.6-alpine'
    */
   readonly image?: string;
   /**
@@ -130,7 +130,7 @@ export class PostgresDb extends Construct implements Connectable {
     this.name = props.name ?? id;
     // Validated first: the default Secret and Service names are built from it.
     assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
-    this.image = props.image ?? 'postgres:16-alpine';
+    this.image = props.image ?? 'postgres:16.6-alpine';
     this.database = props.database ?? 'app';
     this.storage = props.storage ?? env.profile.postgresStorage;
     this.storageClassName = props.storageClassName;

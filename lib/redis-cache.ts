@@ -50,7 +50,7 @@ export interface RedisCacheProps {
   readonly name?: string;
   /**
    * Container image. Redis 7 on Alpine, whose `redis` user is UID 999.
-   * @default 'redis:7-alpine'
+   * @default 'redis:7.4.2-alpine'
    */
   readonly image?: string;
   /**
@@ -146,7 +146,7 @@ export class RedisCache extends Construct implements Connectable {
     const env = Environment.of(this, subject);
 
     this.name = props.name ?? id;
-    this.image = props.image ?? 'redis:7-alpine';
+    this.image = props.image ?? 'redis:7.4.2-alpine';
     this.maxmemory = props.maxmemory ?? '256mb';
     this.maxmemoryPolicy = props.maxmemoryPolicy ?? 'allkeys-lru';
     this.passwordSecret = props.passwordSecret;

@@ -220,7 +220,7 @@ describe('buildEnvironment', () => {
 
   test('fails on an unpinned image in prod', () => {
     expect(() => buildEnvironment('prod', { image: 'registry.example.com/three-tier/web:latest' })).toThrow(
-      "web-app 'three-tier/web': 'image' must be pinned by version tag or digest in a production environment (not 'latest' and not untagged), got \"registry.example.com/three-tier/web:latest\"",
+      "web-app 'three-tier/web': 'image' must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (tagged 'latest'), got \"registry.example.com/three-tier/web:latest\"",
     );
   });
 

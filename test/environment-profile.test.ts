@@ -92,7 +92,7 @@ describe('Profiles', () => {
     expect(env.profile.production).toBe(true);
     expectValidationError(
       () => new WebApp(env, 'web', { image: 'nginx:latest' }),
-      "web-app 'prod/web': 'image' must be pinned by version tag or digest in a production environment (not 'latest' and not untagged), got \"nginx:latest\"",
+      "web-app 'prod/web': 'image' must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (tagged 'latest'), got \"nginx:latest\"",
     );
   });
 });

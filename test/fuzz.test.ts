@@ -99,7 +99,7 @@ const digest = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')
 const image = fc.oneof(
   fc.tuple(fc.constantFrom('registry.example.com/', 'localhost:5000/', ''), label(12), version).map(([r, n, v]) => `${r}${n}:${v}`),
   fc.tuple(label(12), digest).map(([n, d]) => `${n}@sha256:${d}`),
-  fc.tuple(label(12), fc.integer({ min: 1, max: 30 })).map(([n, m]) => `${n}:${m}-alpine`),
+  fc.tuple(label(12), fc.integer({ min: 1, max: 30 }), fc.nat(20)).map(([n, m, p]) => `${n}:${m}.${p}-alpine`),
 );
 const envName = fc
   .tuple(

@@ -460,7 +460,7 @@ describe('Job', () => {
     test('fails on an untagged image in production', () => {
       fails(
         { image: 'registry.example.com/team/migrate' },
-        `job 'prod/migrate': 'image' must be pinned by version tag or digest in a production environment (not 'latest' and not untagged), got "registry.example.com/team/migrate"`,
+        `job 'prod/migrate': 'image' must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (untagged), got "registry.example.com/team/migrate"`,
         Profiles.prod,
       );
     });

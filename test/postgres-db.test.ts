@@ -63,7 +63,7 @@ describe('PostgresDb', () => {
               containers: [
                 {
                   name: 'postgres',
-                  image: 'postgres:16-alpine',
+                  image: 'postgres:16.6-alpine',
                   imagePullPolicy: 'IfNotPresent',
                   ports: [{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }],
                   env: [
@@ -298,7 +298,7 @@ describe('PostgresDb validation', () => {
     for (const image of ['postgres', 'postgres:latest']) {
       expectValidationError(
         build({ image }, Profiles.prod),
-        `postgres-db 'prod/postgres': 'image' must be pinned by version tag or digest in a production environment (not 'latest' and not untagged), got "${image}"`,
+        `postgres-db 'prod/postgres': 'image' must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (${image.endsWith(':latest') ? "tagged 'latest'" : 'untagged'}), got "${image}"`,
       );
     }
     expectValidationError(

@@ -52,7 +52,7 @@ describe('RedisCache', () => {
               containers: [
                 {
                   name: 'redis',
-                  image: 'redis:7-alpine',
+                  image: 'redis:7.4.2-alpine',
                   imagePullPolicy: 'IfNotPresent',
                   command: ['redis-server'],
                   args: ['--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru', '--appendonly', 'no', '--save', ''],
@@ -321,7 +321,7 @@ describe('RedisCache validation', () => {
     for (const image of ['redis', 'redis:latest']) {
       expectValidationError(
         build({ image }, Profiles.prod),
-        `redis-cache 'prod/redis': 'image' must be pinned by version tag or digest in a production environment (not 'latest' and not untagged), got "${image}"`,
+        `redis-cache 'prod/redis': 'image' must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (${image.endsWith(':latest') ? "tagged 'latest'" : 'untagged'}), got "${image}"`,
       );
     }
   });

@@ -1,4 +1,7 @@
+import { floatingImageReason, unpinnedImageReason } from '../lib/private/image';
 import { Construct } from 'constructs';
+import { PostgresDb, Profiles, RedisCache } from 'kubestack';
+import { container, newEnv, synthObjects, workloads } from './util';
 import * as fc from 'fast-check';
 import {
   ValidationError,
@@ -20,7 +23,6 @@ import {
   fail,
   firstDuplicate,
   formatValue,
-  isPinnedImage,
   quantityValue,
   compareQuantities,
 } from '../lib/private/validate';
@@ -216,19 +218,43 @@ describe('checkImage and pinning', () => {
   });
 
   test.each([
-    ['nginx:1.27', true],
-    ['registry.example.com/team/app:1.2.3', true],
-    [`app@sha256:${'a'.repeat(64)}`, true],
-    ['nginx', false],
-    ['nginx:latest', false],
-    ['localhost:5000/app', false],
-    ['localhost:5000/app:latest', false],
-    ['localhost:5000/app:2', true],
-  ])('knows whether %p is pinned (%p)', (image, pinned) => {
-    expect(isPinnedImage(image)).toBe(pinned);
-    expect(checkPinnedImage(image)).toBe(
-      pinned ? undefined : "must be pinned by version tag or digest in a production environment (not 'latest' and not untagged)",
-    );
+    ['nginx:1.27', undefined, undefined],
+    ['registry.example.com/team/app:1.2.3', undefined, undefined],
+    [`app@sha256:${'a'.repeat(64)}`, undefined, undefined],
+    ['postgres:16.6-alpine', undefined, undefined],
+    ['web:v2.0', undefined, undefined],
+    ['web:3f2a1b7', undefined, undefined],
+    ['web:sha-3f2a1b7c', undefined, undefined],
+    ['nginx', 'untagged', 'untagged'],
+    ['nginx:latest', "tagged 'latest'", "tagged 'latest'"],
+    ['localhost:5000/app', 'untagged', 'untagged'],
+    ['localhost:5000/app:latest', "tagged 'latest'", "tagged 'latest'"],
+    ['app@sha256:abc', 'untagged', 'untagged'],
+    ['localhost:5000/app:2', undefined, 'floats'],
+    ['postgres:16-alpine', undefined, 'floats'],
+    ['redis:7-alpine', undefined, 'floats'],
+    ['web:stable', undefined, 'floats'],
+    ['alpine:alpine3.20', undefined, 'floats'],
+    ['web:deadbeef', undefined, 'floats'],
+  ])('knows whether %p is pinned (anywhere: %p, in production: %p)', (image, anywhere, production) => {
+    expect(unpinnedImageReason(image)).toBe(anywhere);
+    const floating = floatingImageReason(image);
+    if (production === 'floats') expect(floating).toMatch(/^its tag '.*' floats/);
+    else expect(floating).toBe(production);
+    expect(checkPinnedImage(image, false) === undefined).toBe(anywhere === undefined);
+    expect(checkPinnedImage(image, true) === undefined).toBe(production === undefined);
+  });
+
+  test('the construct defaults are pinned as production requires, so the gate and the constructs agree', () => {
+    const env = newEnv(Profiles.prod, 'prod');
+    new PostgresDb(env, 'postgres');
+    new RedisCache(env, 'redis');
+    const images = workloads(synthObjects(env)).map((w) => container(w).image as string);
+    expect(images).toEqual([expect.stringMatching(/^postgres:/), expect.stringMatching(/^redis:/)]);
+    for (const image of images) {
+      expect(floatingImageReason(image)).toBeUndefined();
+      expect(checkPinnedImage(image, true)).toBeUndefined();
+    }
   });
 });
 

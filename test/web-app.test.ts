@@ -1105,7 +1105,7 @@ describe('WebApp in a production environment', () => {
   test.each(['registry.example.com/team/web:latest', 'registry.example.com/team/web', 'nginx'])('fails with the unpinned image %p', (image) => {
     expectValidationError(
       prod({ image }),
-      `web-app 'prod/web': 'image' must be pinned by version tag or digest in a production environment (not 'latest' and not untagged), got "${image}"`,
+      `web-app 'prod/web': 'image' must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (${image.endsWith(':latest') ? "tagged 'latest'" : 'untagged'}), got "${image}"`,
     );
   });
 

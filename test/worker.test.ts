@@ -905,7 +905,7 @@ describe('Worker in a production environment', () => {
   test('fails with an untagged image', () => {
     expectValidationError(
       prod({ image: 'registry.example.com/team/jobs' }),
-      "worker 'prod/jobs': 'image' must be pinned by version tag or digest in a production environment (not 'latest' and not untagged), got \"registry.example.com/team/jobs\"",
+      "worker 'prod/jobs': 'image' must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (untagged), got \"registry.example.com/team/jobs\"",
     );
   });
 

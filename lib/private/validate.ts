@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { floatingImageReason, unpinnedImageReason } from './image';
 
 /**
  * Pure validators. Each `check*` function returns `undefined` when the value is allowed, or a
@@ -200,24 +201,19 @@ export function checkImage(value: unknown): string | undefined {
   return undefined;
 }
 
-/** True when an image is pinned: a tag other than `latest`, or a digest. */
-export function isPinnedImage(image: string): boolean {
-  if (image.includes('@sha256:')) return true;
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const colon = lastSegment.indexOf(':');
-  if (colon < 0) return false;
-  return lastSegment.slice(colon + 1) !== 'latest';
-}
-
 /**
  * An image must name a tag other than `latest`, or a digest, in every environment (the policy
- * gate's `image-tag` rule, which runs on every synthesis); production says so in its own words.
+ * gate's `image-tag` rule, which runs on every synthesis); in production it must name one release
+ * (`prod-image-pinned`). Both use the predicates of `./image`, as the gate does.
  */
 export function checkPinnedImage(value: string, production = true): string | undefined {
-  if (isPinnedImage(value)) return undefined;
-  return production
-    ? "must be pinned by version tag or digest in a production environment (not 'latest' and not untagged)"
-    : "must name a tag other than 'latest', or a digest (the policy gate's 'image-tag' rule holds in every environment)";
+  if (!production) {
+    return unpinnedImageReason(value) === undefined
+      ? undefined
+      : "must name a tag other than 'latest', or a digest (the policy gate's 'image-tag' rule holds in every environment)";
+  }
+  const reason = floatingImageReason(value);
+  return reason === undefined ? undefined : `must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (${reason})`;
 }
 
 export function checkEnvName(value: unknown): string | undefined {
