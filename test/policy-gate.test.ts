@@ -407,9 +407,7 @@ describe('production rules', () => {
 
   test('fail a floating image tag in production only', () => {
     const objs = prodWith((o) => (webContainer(o).image = 'registry.example.com/web:stable'));
-    expect(found(objs)).toEqual([
-      "prod-image-pinned: Deployment/web: container 'app' uses image 'registry.example.com/web:stable': its tag 'stable' floats",
-    ]);
+    expect(found(objs)).toEqual(["prod-image-pinned: Deployment/web: container 'app' uses image 'registry.example.com/web:stable': its tag 'stable' floats"]);
     expect(found(objs, { ...PROD.options, production: false })).toEqual([]);
   });
 

@@ -213,7 +213,9 @@ export function checkPinnedImage(value: string, production = true): string | und
       : "must name a tag other than 'latest', or a digest (the policy gate's 'image-tag' rule holds in every environment)";
   }
   const reason = floatingImageReason(value);
-  return reason === undefined ? undefined : `must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (${reason})`;
+  return reason === undefined
+    ? undefined
+    : `must be pinned in a production environment by a digest or a tag naming major.minor at least, such as '16.6-alpine' (${reason})`;
 }
 
 export function checkEnvName(value: unknown): string | undefined {
