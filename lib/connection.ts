@@ -30,4 +30,12 @@ export interface RequiredSecret {
   readonly keys: readonly string[];
   /** Path of the construct that needs it. */
   readonly requiredBy: string;
+  /**
+   * Keys whose values `$(VAR)` interpolation places into a URL (`DATABASE_URL`, `REDIS_URL`), so
+   * they must use only URL-safe characters (A-Z a-z 0-9 - . _ ~): `secretsFromConfig` and the
+   * `kubectl` commands reject other values instead of writing a URL that points elsewhere.
+   *
+   * @default - none
+   */
+  readonly urlKeys?: readonly string[];
 }

@@ -96,7 +96,7 @@ export class Environment extends Chart {
   public readonly namespaceObject: k8s.KubeNamespace;
 
   private readonly claimed = new Map<string, string>();
-  private readonly secrets = new Map<string, { keys: Set<string>; requiredBy: string }>();
+  private readonly secrets = new Map<string, { keys: Set<string>; urlKeys: Set<string>; requiredBy: string }>();
   /** True while {@link synthesize} runs the validations: it runs the gate itself, once. */
   private gateDeferred = false;
   /** The waiver lines printed by the current synthesis, so that its several validation passes print them once. */
@@ -184,11 +184,13 @@ export class Environment extends Chart {
   /**
    * Records that a workload reads `key` from the Secret `secretName`. The manifests only hold the
    * reference; `requiredSecrets` tells the README, `kubectl create secret` and the Pulumi stack
-   * which Secrets to create.
+   * which Secrets to create. `inUrl` marks a key whose value `$(VAR)` interpolation places into a
+   * URL, so that only URL-safe values are accepted where the Secret is set.
    */
-  public requireSecret(owner: Subject, secretName: string, key: string): void {
-    const entry = this.secrets.get(secretName) ?? { keys: new Set<string>(), requiredBy: owner.path };
+  public requireSecret(owner: Subject, secretName: string, key: string, options: { inUrl?: boolean } = {}): void {
+    const entry = this.secrets.get(secretName) ?? { keys: new Set<string>(), urlKeys: new Set<string>(), requiredBy: owner.path };
     entry.keys.add(key);
+    if (options.inUrl === true) entry.urlKeys.add(key);
     this.secrets.set(secretName, entry);
   }
 
@@ -196,7 +198,7 @@ export class Environment extends Chart {
   public get requiredSecrets(): RequiredSecret[] {
     return [...this.secrets.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([secretName, e]) => ({ secretName, keys: [...e.keys].sort(), requiredBy: e.requiredBy }));
+      .map(([secretName, e]) => ({ secretName, keys: [...e.keys].sort(), requiredBy: e.requiredBy, urlKeys: [...e.urlKeys].sort() }));
   }
 
   /**

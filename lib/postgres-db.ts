@@ -164,8 +164,9 @@ export class PostgresDb extends Construct implements Connectable {
       port: this.port,
       headless: true,
     });
-    env.requireSecret(subject, this.credentialsSecret, this.usernameKey);
-    env.requireSecret(subject, this.credentialsSecret, this.passwordKey);
+    // both go into DATABASE_URL (connectionEnv) as $(DB_USER):$(DB_PASS)
+    env.requireSecret(subject, this.credentialsSecret, this.usernameKey, { inUrl: true });
+    env.requireSecret(subject, this.credentialsSecret, this.passwordKey, { inUrl: true });
     this.host = server.host;
     this.headlessServiceName = server.headlessServiceName;
     this.selector = server.selector;

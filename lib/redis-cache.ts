@@ -185,7 +185,8 @@ export class RedisCache extends Construct implements Connectable {
       assertValid(subject, 'passwordSecret', this.passwordSecret, checkRecord(this.passwordSecret));
       assertValid(subject, 'passwordSecret.secretName', this.passwordSecret.secretName, checkDnsSubdomain(this.passwordSecret.secretName));
       assertValid(subject, 'passwordSecret.key', this.passwordSecret.key, checkConfigKey(this.passwordSecret.key));
-      env.requireSecret(subject, this.passwordSecret.secretName, this.passwordSecret.key);
+      // REDIS_URL carries it as $(REDIS_PASSWORD)
+      env.requireSecret(subject, this.passwordSecret.secretName, this.passwordSecret.key, { inUrl: true });
     }
 
     // A StatefulSet is governed by a headless Service, as in PostgresDb.

@@ -6,6 +6,7 @@
  */
 import type { RequiredSecret } from '../connection';
 import { isRecord } from '../private/object';
+import { urlUnsafeReason } from '../private/url-safe';
 
 /** The configuration as the Pulumi CLI hands it to the program. */
 export interface ConfigSource {
@@ -132,12 +133,21 @@ export function readSecretValues(source: ConfigSource, required: readonly Requir
   const absent = wanted.filter((m) => (parsed as Record<string, Record<string, unknown> | undefined>)[m.secretName]?.[m.key] === undefined);
   if (absent.length > 0) throw missing(absent);
   const out: Record<string, Record<string, string>> = {};
+  const urlKeysOf = new Map(required.map((r) => [r.secretName, new Set(r.urlKeys ?? [])]));
   for (const m of wanted) {
     const value = (parsed[m.secretName] as Record<string, unknown>)[m.key];
     if (typeof value !== 'string' || value.length === 0) {
       throw error(secretPath(m.secretName, m.key), `must be a non-empty string, got ${typeof value === 'string' ? 'an empty string' : kindOf(value)}`, [
         fixFor(m.secretName, m.key),
       ]);
+    }
+    const unsafe = urlKeysOf.get(m.secretName)?.has(m.key) ? urlUnsafeReason(value) : undefined;
+    if (unsafe !== undefined) {
+      throw error(
+        secretPath(m.secretName, m.key),
+        `goes into a connection URL by $(VAR) interpolation, where Kubernetes does not percent-encode it; the value ${unsafe}`,
+        [fixFor(m.secretName, m.key)],
+      );
     }
     (out[m.secretName] ??= {})[m.key] = value;
   }

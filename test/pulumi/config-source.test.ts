@@ -31,6 +31,23 @@ describe('readSecretValues', () => {
     expect(readSecretValues(source({ secrets: values }, { secret: ['secrets'] }), required)).toEqual(values);
   });
 
+  test('fails on a value that would change the connection URL it is interpolated into, without printing it', () => {
+    // GIVEN a password with '@' and '/', which $(DB_PASS) would put unencoded into DATABASE_URL
+    const inUrl = [{ ...required[0], urlKeys: ['password', 'username'] }];
+    const bad = { 'postgres-credentials': { password: 'pa@ss/w0rd', username: 'u' } };
+    // THEN the stack fails naming the key and the characters, and the value appears nowhere
+    const message = errorOf(() => readSecretValues(source({ secrets: bad }, { secret: ['secrets'] }), inUrl)).message;
+    expect(message).toBe(
+      "stack 'dev': config 'three-tier:secrets.postgres-credentials.password' goes into a connection URL by $(VAR) interpolation, where Kubernetes does not percent-encode it; the value contains '@', '/', which would change the URL; use only A-Z a-z 0-9 - . _ ~\n" +
+        '  fix: pulumi config set --secret --path three-tier:secrets.postgres-credentials.password <value> --stack dev',
+    );
+    expect(message).not.toContain('pa@ss');
+    // AND URL-safe values, and unsafe values of keys that go into no URL, are read as they are
+    const ok = { 'postgres-credentials': { password: 'Zx-9_a.b~c', username: 'u' } };
+    expect(readSecretValues(source({ secrets: ok }, { secret: ['secrets'] }), inUrl)).toEqual(ok);
+    expect(readSecretValues(source({ secrets: bad }, { secret: ['secrets'] }), required.slice(0, 1))).toEqual(bad);
+  });
+
   test('needs nothing when no Secret is referenced', () => {
     expect(readSecretValues(source({}), [])).toEqual({});
   });

@@ -28,14 +28,14 @@ function createHandler(deps) {
   const visitsKey = deps.properties['visits.key'] || 'visits';
   const greeting = deps.properties.greeting || 'Hello';
 
+  // Readiness follows Postgres only. Redis holds a cache (the visit counter) and runs as one
+  // replica: if readiness followed it, one Redis restart would take every web pod out of the
+  // Service at once. Without Redis the app still serves and says it is degraded.
   async function ready() {
     if (shuttingDown) return { ok: false, reason: 'shutting down' };
-    try {
-      await Promise.all([deps.db.query('SELECT 1'), deps.cache.ping()]);
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, reason: err && err.message ? err.message : String(err) };
-    }
+    const [db, cache] = await Promise.allSettled([deps.db.query('SELECT 1'), deps.cache.ping()]);
+    if (db.status === 'rejected') return { ok: false, reason: `postgres: ${message(db.reason)}` };
+    return cache.status === 'rejected' ? { ok: true, degraded: [`redis: ${message(cache.reason)}`] } : { ok: true };
   }
 
   async function handle(method, url) {
@@ -46,13 +46,21 @@ function createHandler(deps) {
       case '/healthz': // the process is not wedged (liveness probe); never checks dependencies
         return { status: 200, body: { status: 'ok' } };
       case '/ready': {
-        // readiness: only take traffic when Postgres and Redis answer
+        // readiness: take traffic when Postgres answers; a Redis outage only degrades
         const r = await ready();
-        return r.ok ? { status: 200, body: { status: 'ready' } } : { status: 503, body: { status: 'not ready', reason: r.reason } };
+        if (!r.ok) return { status: 503, body: { status: 'not ready', reason: r.reason } };
+        return { status: 200, body: r.degraded ? { status: 'ready', degraded: r.degraded } : { status: 'ready' } };
       }
       case '/': {
-        const visits = await deps.cache.incr(visitsKey);
-        return { status: 200, body: { message: `${greeting}`, env: deps.env, visits } };
+        let visits = null;
+        let degraded;
+        try {
+          visits = await deps.cache.incr(visitsKey);
+        } catch (err) {
+          degraded = [`redis: ${message(err)}`];
+        }
+        const body = { message: `${greeting}`, env: deps.env, visits };
+        return { status: 200, body: degraded ? { ...body, degraded } : body };
       }
       default:
         return { status: 404, body: { error: 'not found' } };
@@ -65,6 +73,10 @@ function createHandler(deps) {
       shuttingDown = true;
     },
   };
+}
+
+function message(err) {
+  return err && err.message ? err.message : String(err);
 }
 
 module.exports = { createHandler, readProperties };

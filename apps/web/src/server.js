@@ -8,7 +8,12 @@ const { createHandler, readProperties } = require('./app');
 
 const port = Number(process.env.PORT || 8080);
 const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 5, connectionTimeoutMillis: 2000 });
-const redis = createClient({ url: process.env.REDIS_URL, socket: { connectTimeout: 2000 } });
+// An idle client whose server goes away emits 'error' on the pool; without a listener the process
+// would crash on every Postgres restart instead of turning unready.
+db.on('error', (err) => console.error('postgres:', err.message));
+// Fail commands at once while Redis is unreachable instead of queueing them until it returns, so a
+// cache outage degrades requests rather than hanging them.
+const redis = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true, socket: { connectTimeout: 2000 } });
 redis.on('error', (err) => console.error('redis:', err.message));
 redis.connect().catch((err) => console.error('redis connect:', err.message));
 
