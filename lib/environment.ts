@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { RequiredSecret } from './connection';
 import { EnvironmentProfile, validateProfile } from './environment-profile';
-import { PolicyOptions, PolicyReport, PolicyViolationError, PolicyWaiver, checkPolicy as runPolicyGate, formatViolations, formatWaivers } from './policy-gate';
+import { PolicyOptions, PolicyReport, PolicyViolationError, PolicyWaiver, checkPolicy as runPolicyGate, formatViolations, formatWaivers } from './policy';
 import { Subject, assertValid, checkDnsLabel, fail } from './private/validate';
 import { assertSinglePeerCopies } from './private/peers';
 

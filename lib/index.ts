@@ -9,7 +9,7 @@ export * from './web-app';
 export * from './job';
 export * from './cron-job';
 export * from './worker';
-export * from './policy-gate';
+export * from './policy';
 export * from './write-environments';
 export * from './secret-commands';
 export { ValidationError, checkDnsLabel, checkDnsSubdomain, checkHostname, checkImage, checkQuantity, formatValue } from './private/validate';

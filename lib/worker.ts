@@ -6,7 +6,7 @@ import { Environment } from './environment';
 import { ScalingProps, WorkloadProps } from './workload-props';
 import { Job } from './job';
 import { AutoscalingSpec, ResourceSpec } from './environment-profile';
-import { waiverAnnotation } from './policy-gate';
+import { waiverAnnotation } from './policy';
 import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
 import { objectMeta, workloadLabels } from './private/meta';
 import { HardenedPod } from './private/pod';

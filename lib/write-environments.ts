@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Names, Yaml } from 'cdk8s';
 import { Environment } from './environment';
-import { PolicyViolationError, PolicyWaiver, formatViolations } from './policy-gate';
+import { PolicyViolationError, PolicyWaiver, formatViolations } from './policy';
 
 /** Options of {@link writeEnvironments}. */
 export interface WriteEnvironmentsOptions {

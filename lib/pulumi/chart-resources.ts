@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { Environment, EnvironmentValidationError } from '../environment';
-import { PolicyViolationError, PolicyWaiver, formatWaivers } from '../policy-gate';
+import { PolicyViolationError, PolicyWaiver, formatWaivers } from '../policy';
 import { ValidationError } from '../private/validate';
 import { ChartObject, KubeManifest, PlanError, PlannedObject, environmentObjects, planObjects, withImages } from './plan';
 

@@ -5,7 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Input } from '@pulumi/pulumi';
 import { Environment } from '../environment';
-import { PolicyWaiver } from '../policy-gate';
+import { PolicyWaiver } from '../policy';
 import { CLUSTER_SCOPED_KINDS, field, list, objectKey, podSpecOf, records, str } from '../private/object';
 
 /**

@@ -1,9 +1,7 @@
-import { buildEnvironment } from '../apps/main';
-import { ENVIRONMENT_NAMES } from '../apps/environments';
+import { buildEnvironment } from '../../apps/main';
+import { ENVIRONMENT_NAMES } from '../../apps/environments';
 import {
-  ConfigBundle,
   POLICY_RULES,
-  Profiles,
   PolicyOptions,
   PolicyRuleId,
   PolicyViolationError,
@@ -14,7 +12,7 @@ import {
   isSecretName,
   waiverAnnotation,
 } from 'kubestack';
-import { K8sObject, newEnv, thrown } from './util';
+import { K8sObject, thrown } from '../util';
 
 /** The reference app's objects for one environment, as plain JSON, and the gate options for it. */
 function reference(name: 'dev' | 'staging' | 'prod'): { objects: K8sObject[]; options: PolicyOptions } {
@@ -486,7 +484,10 @@ describe('secrets', () => {
     ['DB_PASS', true],
     ['KEYCLOAK_URL', false],
     ['MONKEY', false],
-    ['REDISCLI_AUTH', false],
+    ['REDISCLI_AUTH', true],
+    ['AUTH_URL', false],
+    ['GOOGLE_APPLICATION_CREDENTIALS', true],
+    ['DB_PASSPHRASE', true],
     ['CACHE_KEY_PREFIX', true],
     ['LOG_LEVEL', false],
   ])('reads the name %s as secret: %s', (name, secret) => {
@@ -774,7 +775,7 @@ describe('secrets that a name-based guess missed', () => {
 
   test('fails on a secret passed as a flag, with or without =', () => {
     expect(withWeb((c) => (c.args = ['--db-password', S]))).toEqual([`Deployment/web: container 'app' passes a literal secret in args: --db-password`]);
-    expect(withWeb((c) => (c.args = [`--api-token=${S}`]))).toEqual([`Deployment/web: container 'app' passes a literal secret in args: --api-token=${S}`]);
+    expect(withWeb((c) => (c.args = [`--api-token=${S}`]))).toEqual([`Deployment/web: container 'app' passes a literal secret in args: --api-token=…`]);
     expect(withWeb((c) => (c.args = ['--db-password', '$(DB_PASS)']))).toEqual([]);
   });
 
@@ -800,12 +801,12 @@ describe('secrets that a name-based guess missed', () => {
 
 describe('labels the API server would refuse', () => {
   test('fail when a composed label is longer than 63 characters, as with a 57-character ConfigBundle name in staging', () => {
-    // GIVEN a ConfigBundle whose name is valid on its own, in staging: instance = '<name>-staging'
-    const env = newEnv(Profiles.staging, 'staging');
-    new ConfigBundle(env, 'c', { name: 'b'.repeat(57), settings: { A: '1' } });
-    // WHEN the environment is synthesized, THEN the gate refuses it, naming the label
-    expect(() => env.synthesize()).toThrow(
-      `ConfigMap staging/${'b'.repeat(57)} [well-formed] metadata.labels: label app.kubernetes.io/instance has the value '${'b'.repeat(57)}-staging' (65 characters), which is not a valid label value`,
-    );
+    // GIVEN a ConfigMap whose instance label is '<57 characters>-staging' (the ConfigBundle now refuses such a name itself)
+    const value = `${'b'.repeat(57)}-staging`;
+    const objs = prodWith((o) => (get(o, 'ConfigMap', 'app-config').metadata.labels['app.kubernetes.io/instance'] = value));
+    // WHEN the gate checks it, THEN it refuses the label, naming it and its length
+    expect(found(objs)).toEqual([
+      `well-formed: ConfigMap/app-config: metadata.labels: label app.kubernetes.io/instance has the value '${value}' (65 characters), which is not a valid label value (at most 63 characters: letters, digits, '-', '_', '.', starting and ending with a letter or digit)`,
+    ]);
   });
 });

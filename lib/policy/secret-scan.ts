@@ -1,0 +1,173 @@
+/**
+ * Where a literal secret hides in a value, found by scans that look at each character a bounded
+ * number of times: no regular expression here has a nested or ambiguous quantifier, so a 1 MiB
+ * value is scanned in a few milliseconds (the URL pattern this replaced backtracked
+ * quadratically: an 80,000-character value took 3.5 s, a 2 MiB value more than 14 minutes).
+ *
+ * Names: a variable or key name "says it is a secret" (`isSecretName`). Values, whatever holds
+ * them (`literalSecretIn`): a password in a URL's userinfo, a PEM or OpenSSH private key, a
+ * `Bearer` token, and a `key=value` / `key: value` pair whose key names a password, passphrase,
+ * secret, token or credential. A value made only of `$(VAR)` references is not a literal.
+ */
+
+/** Words that name a secret wherever they end a word of the name (`DB_PASSWORD`, `apiTokens`). */
+const SECRET_SUFFIXES = ['PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'TOKEN', 'CREDENTIAL'];
+/** Words that name a key, as a whole word (`API_KEY`, `tls.key`; not `MONKEY` or `KEYCLOAK`). */
+const KEY_WORDS = new Set(['KEY', 'APIKEY', 'PRIVATEKEY', 'ACCESSKEY', 'SECRETKEY', 'SIGNINGKEY', 'ENCRYPTIONKEY', 'MASTERKEY', 'AUTHKEY']);
+
+/** The words of a name, split at non-alphanumerics and camelCase, upper-cased, without empty ones. */
+export function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+/** A word ending in PASSWORD, PASSWD, PASSPHRASE, SECRET, TOKEN or CREDENTIAL (plural too), or PASS or PWD. */
+function isStrongSecretWord(w: string): boolean {
+  const singular = w.endsWith('S') ? w.slice(0, -1) : w;
+  return w === 'PASS' || w === 'PWD' || SECRET_SUFFIXES.some((s) => w.endsWith(s) || singular.endsWith(s));
+}
+
+/**
+ * True when a variable or key name says it holds a secret: a word of it ends in PASSWORD, PASSWD,
+ * PASSPHRASE, SECRET, TOKEN or CREDENTIAL(S), or is PASS, PWD or KEY(S) (APIKEY, ACCESSKEY…), or its
+ * last word is AUTH (`REDISCLI_AUTH`, `BASIC_AUTH`; not `AUTH_URL`).
+ */
+export function isSecretName(name: string): boolean {
+  const ws = words(name);
+  return ws.some((w) => isStrongSecretWord(w) || KEY_WORDS.has(w) || (w.endsWith('S') && KEY_WORDS.has(w.slice(0, -1)))) || ws[ws.length - 1] === 'AUTH';
+}
+
+/**
+ * True when a key of a `key=value` pair or a command-line flag names a secret: its last word ends
+ * in PASSWORD, PASSWD, PASSPHRASE, SECRET, TOKEN or CREDENTIAL(S), or is PASS or PWD
+ * (`db.password`, `--api-token`; not `password_min_length`, `--password-file` or the ambiguous KEY).
+ */
+export function isStrongSecretName(name: string): boolean {
+  const ws = words(name);
+  return ws.length > 0 && isStrongSecretWord(ws[ws.length - 1]);
+}
+
+/** `$(VAR)` references only: Kubernetes expands them from other variables, nothing is literal. */
+function onlyReferences(value: string): boolean {
+  let i = 0;
+  while (i < value.length) {
+    if (value[i] !== '$' || value[i + 1] !== '(' || !/[A-Za-z_]/.test(value[i + 2] ?? '')) return false;
+    let j = i + 3;
+    while (j < value.length && /[-._A-Za-z0-9]/.test(value[j])) j++;
+    if (value[j] !== ')') return false;
+    i = j + 1;
+  }
+  return value.length > 0;
+}
+
+/** An absolute file path (`/run/secrets/db`): where a secret is, not the secret itself. */
+const FILE_PATH = /^\/[A-Za-z0-9._/-]*$/;
+
+/** True when a value is a literal secret candidate: not empty, not made only of `$(VAR)` references, not a file path. */
+export function isLiteral(value: string): boolean {
+  return value.length > 0 && !onlyReferences(value) && !FILE_PATH.test(value);
+}
+
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+
+/** The literal passwords in the userinfo of URLs in a value (`scheme://user:password@host`). */
+export function urlPasswords(value: string): string[] {
+  // Each '://' scans back over its scheme (which stops at the previous ':') and forward to the
+  // next '/' or blank (at the latest the next '://'): every character is looked at a bounded number of times.
+  const out: string[] = [];
+  for (let i = value.indexOf('://'); i >= 0; i = value.indexOf('://', i + 3)) {
+    let start = i;
+    while (start > 0 && SCHEME_CHAR.test(value[start - 1])) start--;
+    if (start === i || !/[A-Za-z]/.test(value[start])) continue; // no scheme before '://'
+    let end = i + 3;
+    while (end < value.length && !/[\s/]/.test(value[end])) end++;
+    const authority = value.slice(i + 3, end);
+    const at = authority.indexOf('@');
+    if (at < 0) continue;
+    const userinfo = authority.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    const password = colon >= 0 ? userinfo.slice(colon + 1) : '';
+    if (password.length > 0 && isLiteral(password)) out.push(password);
+  }
+  return out;
+}
+
+/** The kind of the first private key in a value: `-----BEGIN [RSA |EC |ENCRYPTED |OPENSSH …]PRIVATE KEY-----`. */
+function privateKeyIn(value: string): 'PEM' | 'OpenSSH' | undefined {
+  const begin = '-----BEGIN ';
+  for (let i = value.indexOf(begin); i >= 0; i = value.indexOf(begin, i + begin.length)) {
+    const label = value.slice(i + begin.length, i + begin.length + 64); // labels are short: bounded work per header
+    const end = label.indexOf('-----');
+    if (end < 0 || !label.slice(0, end).includes('PRIVATE KEY')) continue;
+    return label.startsWith('OPENSSH ') ? 'OpenSSH' : 'PEM';
+  }
+  return undefined;
+}
+
+/** `Bearer <token>` (any case): a token of 8 or more token68 characters with a digit or a symbol, so that prose ("Bearer authentication") is not one. */
+const BEARER = /(?:^|[^A-Za-z0-9])bearer[ \t]+([A-Za-z0-9._~+/-]+=*)/gi;
+
+function bearerTokenIn(value: string): boolean {
+  BEARER.lastIndex = 0;
+  for (let m = BEARER.exec(value); m !== null; m = BEARER.exec(value)) {
+    const token = m[1];
+    if (token.length >= 8 && /[0-9._~+/=-]/.test(token)) return true;
+  }
+  return false;
+}
+
+const code = (s: string) => s.charCodeAt(0);
+const isBlank = (c: number) => c === 32 || c === 9;
+const isQuote = (c: number) => c === 34 || c === 39;
+/** A character of a key: letters, digits, `_`, `.`, `-`. */
+const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** Where a value of a pair ends: blanks, line breaks, quotes and the separators of properties, connection strings and query strings. */
+const DELIMITERS = new Set([...' \t\r\n"\';&,=:'].map(code));
+
+/**
+ * The key of the first `key=value` or `key: value` pair (a line of a properties or YAML file, a
+ * part of a `;`-separated connection string, a query parameter, a JSON member) whose key names a
+ * secret and whose value is literal.
+ */
+function secretPairIn(value: string): string | undefined {
+  // Each '=' or ':' scans back over blanks, a quote and the key, which hold no '=' or ':', and,
+  // for a secret key only, forward up to the next delimiter, which includes '=' and ':': the
+  // scanned stretches do not overlap, so the scan is linear.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 61 && c !== 58) continue;
+    let end = i;
+    while (end > 0 && isBlank(value.charCodeAt(end - 1))) end--;
+    if (end > 0 && isQuote(value.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isKeyChar(value.charCodeAt(start - 1))) start--;
+    if (start === end || !isLetter(value.charCodeAt(start))) continue;
+    const key = value.slice(start, end);
+    if (!isStrongSecretName(key)) continue;
+    let from = i + 1;
+    while (from < value.length && isBlank(value.charCodeAt(from))) from++;
+    if (from < value.length && isQuote(value.charCodeAt(from))) from++;
+    let to = from;
+    while (to < value.length && !DELIMITERS.has(value.charCodeAt(to))) to++;
+    if (isLiteral(value.slice(from, to))) return key;
+  }
+  return undefined;
+}
+
+/**
+ * What in `value` is a literal secret, whatever the variable holding it is called, as the end of a
+ * message (`… holds a URL with a literal password`), or `undefined`.
+ */
+export function literalSecretIn(value: string): string | undefined {
+  if (urlPasswords(value).length > 0) return 'a URL with a literal password';
+  const key = privateKeyIn(value);
+  if (key === 'PEM') return 'a PEM private key';
+  if (key === 'OpenSSH') return 'an OpenSSH private key';
+  if (bearerTokenIn(value)) return 'a literal Bearer token';
+  const pair = secretPairIn(value);
+  return pair === undefined ? undefined : `a literal value for '${pair}'`;
+}
