@@ -7,6 +7,7 @@
 #   kit/cluster.sh down   dev|staging|prod|all   stop the recorded processes, delete data
 #   kit/cluster.sh status [dev|staging|prod|all]
 #   kit/cluster.sh kubeconfig dev                 print the kubeconfig path
+#   kit/cluster.sh up fuzz                        etcd + kube-apiserver only (e2e/fuzz-apiserver.ts)
 #
 # Everything listens on 127.0.0.1 only. Data, certificates, logs and the kubeconfig
 # live in ${XDG_RUNTIME_DIR:-/tmp}/cdk8s-clusters/<env>/ (kubeconfig: <dir>/kubeconfig).
@@ -22,6 +23,9 @@ TIMEOUT="${KIT_CLUSTER_TIMEOUT:-60}"
 BINS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok fake-provisioner)
 # Start order; `down` stops in reverse.
 PROCS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok fake-provisioner)
+# The fuzz environment (not part of `all`) is a bare control plane for server-side dry runs:
+# etcd and a kube-apiserver started with exactly the flags above, no controllers, no nodes.
+FUZZ_PROCS=(etcd kube-apiserver)
 
 die() { echo "cluster: error: $*" >&2; exit 1; }
 log() { echo "cluster: $*"; }
@@ -29,8 +33,8 @@ log() { echo "cluster: $*"; }
 # Ports: each environment gets its own block, all on 127.0.0.1.
 env_offset() {
   case "$1" in
-    dev) echo 0 ;; staging) echo 100 ;; prod) echo 200 ;;
-    *) die "unknown environment '$1' (expected dev, staging, prod or all)" ;;
+    dev) echo 0 ;; staging) echo 100 ;; prod) echo 200 ;; fuzz) echo 300 ;;
+    *) die "unknown environment '$1' (expected dev, staging, prod, fuzz or all)" ;;
   esac
 }
 set_env_vars() { # env
@@ -45,6 +49,10 @@ set_env_vars() { # env
   DIR="$CLUSTERS_ROOT/$1"
   PKI="$DIR/pki"
   KUBECONFIG_FILE="$DIR/kubeconfig"
+  if [ "$1" = fuzz ]; then
+    PROCS=("${FUZZ_PROCS[@]}")
+    BINS=("${FUZZ_PROCS[@]}")
+  fi
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -282,6 +290,12 @@ up_one() {
     --endpoint-reconciler-type none \
     --allow-privileged=true --profiling=false --cert-dir "$PKI/apiserver-generated"
   wait_for "kube-apiserver /readyz on port $API_PORT" kube-apiserver api_ready
+  if [ "$ENV_NAME" = fuzz ]; then
+    local ms=$(($(date +%s%3N) - t0))
+    log "$ENV_NAME (etcd + kube-apiserver) is up in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s: https://127.0.0.1:$API_PORT"
+    log "  export KUBECONFIG=$KUBECONFIG_FILE"
+    return 0
+  fi
 
   start_proc kube-controller-manager \
     --kubeconfig "$DIR/controller-manager.kubeconfig" \
@@ -367,7 +381,7 @@ status_one() {
   [ "$alive" = 0 ] && state=stopped
   printf '%-8s %-8s https://127.0.0.1:%s  kubeconfig=%s\n' "$ENV_NAME" "$state" "$API_PORT" "$KUBECONFIG_FILE"
   printf '         pids:%s\n' "$states"
-  if [ "$state" != stopped ]; then
+  if [ "$state" != stopped ] && [ "$ENV_NAME" != fuzz ]; then
     printf '         nodes: %s\n' "$(kc get nodes --no-headers 2>/dev/null | awk '{printf "%s(%s) ", $1, $2}')"
   fi
 }
@@ -375,9 +389,9 @@ status_one() {
 expand_envs() {
   case "${1:-}" in
     all) echo "${ENVS[@]}" ;;
-    dev|staging|prod) echo "$1" ;;
-    "") die "missing environment (dev, staging, prod or all)" ;;
-    *) die "unknown environment '$1' (expected dev, staging, prod or all)" ;;
+    dev|staging|prod|fuzz) echo "$1" ;;
+    "") die "missing environment (dev, staging, prod, fuzz or all)" ;;
+    *) die "unknown environment '$1' (expected dev, staging, prod, fuzz or all)" ;;
   esac
 }
 
