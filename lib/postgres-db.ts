@@ -7,16 +7,22 @@ import { validateResources } from './private/resources';
 import { objectMeta } from './private/meta';
 import { lintWaivers, workloadLintChecks } from './private/lint';
 import { HardenedPod } from './private/pod';
+import { orUndefined, protectedAnnotations, protectedClaimAnnotations } from './private/protect';
+import { PostgresBackup, PostgresBackupProps } from './postgres-backup';
 import { ServerEndpoints, claimServer, execProbe, hostPortEnv, secretKeyEnv, tcpProbe } from './private/server';
 import {
   Subject,
   assertValid,
   checkDnsLabel,
   checkDnsSubdomain,
+  checkBoolean,
+  checkByteQuantity,
   checkImage,
+  checkInstanceLabel,
   checkPinnedImage,
-  checkQuantity,
   checkRecord,
+  checkServiceName,
+  checkStatefulSetName,
   checkUid,
   fail,
   quantityValue,
@@ -25,7 +31,9 @@ import {
 /** Props of a {@link PostgresDb}. */
 export interface PostgresDbProps {
   /**
-   * Name of the StatefulSet and of the client Service (the host clients connect to).
+   * Name of the StatefulSet and of the client Service (the host clients connect to): a DNS-1035
+   * label of at most 52 characters, since the StatefulSet controller labels each pod
+   * `controller-revision-hash: <name>-<hash>`, which must fit in 63.
    * @default - the construct id
    */
   readonly name?: string;
@@ -67,6 +75,22 @@ export interface PostgresDbProps {
    * @default 70
    */
   readonly runAsUser?: number;
+  /**
+   * Protect the data from an accidental delete. On, the StatefulSet carries
+   * `kubestack.io/protect: "true"`, which `kubestack/pulumi` deploys with `protect` and
+   * `retainOnDelete` (and the Namespace with it), and the claims (the StatefulSet's
+   * `volumeClaimTemplates` and the backup claim) carry Argo CD's
+   * `argocd.argoproj.io/sync-options: Prune=false,Delete=false`. The StatefulSet retains its
+   * claims when deleted or scaled down in any case (`persistentVolumeClaimRetentionPolicy`).
+   * @default - true in production profiles, false otherwise
+   */
+  readonly protectData?: boolean;
+  /**
+   * Nightly `pg_dump --format=custom` to a claim of its own, keeping the newest dumps (see
+   * {@link PostgresBackup}); `false` turns it off.
+   * @default - on with the {@link PostgresBackupProps} defaults in production profiles, off otherwise
+   */
+  readonly backup?: PostgresBackupProps | false;
 }
 
 /**
@@ -111,6 +135,10 @@ export class PostgresDb extends Construct implements Connectable {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The client Service (ClusterIP) that `host` names. */
   public readonly service: k8s.KubeService;
+  /** Whether the StatefulSet and the claims are marked protected. */
+  public readonly protectData: boolean;
+  /** The backup CronJob and its claim; `undefined` when backups are off. */
+  public readonly backup?: PostgresBackup;
 
   private readonly endpoints: ServerEndpoints;
 
@@ -130,6 +158,9 @@ export class PostgresDb extends Construct implements Connectable {
     this.name = props.name ?? id;
     // Validated first: the default Secret and Service names are built from it.
     assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
+    assertValid(subject, 'name', this.name, checkServiceName(this.name));
+    assertValid(subject, 'name', this.name, checkStatefulSetName(this.name));
+    assertValid(subject, 'name', this.name, checkInstanceLabel(this.name, env.profile.name));
     this.image = props.image ?? 'postgres:16.6-alpine';
     this.database = props.database ?? 'app';
     this.storage = props.storage ?? env.profile.postgresStorage;
@@ -137,6 +168,8 @@ export class PostgresDb extends Construct implements Connectable {
     this.credentialsSecret = props.credentialsSecret ?? `${this.name}-credentials`;
     this.runAsUser = props.runAsUser ?? 70;
     this.resources = { ...env.profile.resources.postgres, ...(props.resources ?? {}) };
+    this.protectData = props.protectData ?? env.profile.production;
+    const backup = props.backup ?? (env.profile.production ? {} : false);
 
     assertValid(subject, 'image', this.image, checkImage(this.image));
     assertValid(subject, 'image', this.image, checkPinnedImage(this.image, env.profile.production));
@@ -148,13 +181,15 @@ export class PostgresDb extends Construct implements Connectable {
         ? undefined
         : 'must be a lowercase SQL identifier (letters, digits and _, at most 63 characters)',
     );
-    assertValid(subject, 'storage', this.storage, checkQuantity(this.storage));
+    assertValid(subject, 'storage', this.storage, checkByteQuantity(this.storage));
     if (quantityValue(this.storage) <= 0) fail(subject, 'storage', this.storage, 'must be larger than zero');
     if (this.storageClassName !== undefined) assertValid(subject, 'storageClassName', this.storageClassName, checkDnsSubdomain(this.storageClassName));
     assertValid(subject, 'credentialsSecret', this.credentialsSecret, checkDnsSubdomain(this.credentialsSecret));
     assertValid(subject, 'runAsUser', this.runAsUser, checkUid(this.runAsUser));
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
     validateResources(subject, 'resources', this.resources);
+    assertValid(subject, 'protectData', this.protectData, checkBoolean(this.protectData));
+    if (backup !== false) assertValid(subject, 'backup', backup, checkRecord(backup) && 'must be PostgresBackupProps or false');
 
     const server = claimServer(env, subject, {
       name: this.name,
@@ -179,7 +214,12 @@ export class PostgresDb extends Construct implements Connectable {
     ]);
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: objectMeta(env, this.name, server.labels, lintWaivers(workloadLintChecks(this.runAsUser))),
+      metadata: objectMeta(
+        env,
+        this.name,
+        server.labels,
+        orUndefined({ ...lintWaivers(workloadLintChecks(this.runAsUser)), ...protectedAnnotations(this.protectData) }),
+      ),
       spec: {
         serviceName: this.headlessServiceName,
         replicas: 1,
@@ -211,7 +251,7 @@ export class PostgresDb extends Construct implements Connectable {
         }),
         volumeClaimTemplates: [
           {
-            metadata: { name: 'data', labels: { ...this.selector } },
+            metadata: { name: 'data', labels: { ...this.selector }, annotations: orUndefined(protectedClaimAnnotations(this.protectData)) },
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: this.storageClassName,
@@ -223,6 +263,7 @@ export class PostgresDb extends Construct implements Connectable {
     });
     this.endpoints = new ServerEndpoints(this, env, server);
     this.service = this.endpoints.service;
+    if (backup !== false) this.backup = new PostgresBackup(this, 'Backup', backup);
   }
 
   /**

@@ -8,6 +8,7 @@ import { validateResources } from './private/resources';
 import { objectMeta } from './private/meta';
 import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
 import { HardenedPod, WritablePath } from './private/pod';
+import { orUndefined, protectedAnnotations, protectedClaimAnnotations } from './private/protect';
 import { ServerEndpoints, claimServer, execProbe, hostPortEnv, secretKeyEnv, tcpProbe } from './private/server';
 import {
   Subject,
@@ -16,11 +17,14 @@ import {
   checkConfigKey,
   checkDnsLabel,
   checkDnsSubdomain,
+  checkByteQuantity,
   checkImage,
+  checkInstanceLabel,
   checkOneOf,
   checkPinnedImage,
-  checkQuantity,
   checkRecord,
+  checkServiceName,
+  checkStatefulSetName,
   checkUid,
   fail,
   quantityValue,
@@ -44,7 +48,8 @@ const EVICTION_POLICIES: readonly RedisEvictionPolicy[] = [
 /** Props of a {@link RedisCache}. */
 export interface RedisCacheProps {
   /**
-   * Name of the workload and of its Service.
+   * Name of the workload and of its Service: a DNS-1035 label of at most 54 characters, 52 with
+   * `persistence` (a StatefulSet's controller labels each pod `controller-revision-hash: <name>-<hash>`).
    * @default - the construct id
    */
   readonly name?: string;
@@ -90,6 +95,15 @@ export interface RedisCacheProps {
    * @default 999
    */
   readonly runAsUser?: number;
+  /**
+   * With `persistence`, protect the data from an accidental delete: the StatefulSet carries
+   * `kubestack.io/protect: "true"`, which `kubestack/pulumi` deploys with `protect` and
+   * `retainOnDelete` (and the Namespace with it), and its claim template carries Argo CD's
+   * `argocd.argoproj.io/sync-options: Prune=false,Delete=false`. Without persistence there is no
+   * data to protect, and it has no effect.
+   * @default - true in production profiles, false otherwise
+   */
+  readonly protectData?: boolean;
 }
 
 /**
@@ -129,6 +143,8 @@ export class RedisCache extends Construct implements Connectable {
   public readonly workload: k8s.KubeDeployment | k8s.KubeStatefulSet;
   /** The Service (ClusterIP) that `host` names. */
   public readonly service: k8s.KubeService;
+  /** Whether the StatefulSet and its claim are marked protected (only ever with `persistence`). */
+  public readonly protectData: boolean;
 
   private readonly endpoints: ServerEndpoints;
 
@@ -154,8 +170,12 @@ export class RedisCache extends Construct implements Connectable {
     this.storage = props.storage ?? env.profile.redisStorage;
     this.runAsUser = props.runAsUser ?? 999;
     this.resources = { ...env.profile.resources.redis, ...(props.resources ?? {}) };
+    const protectData = props.protectData ?? env.profile.production;
 
     assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
+    assertValid(subject, 'name', this.name, checkServiceName(this.name));
+    if (this.persistence === true) assertValid(subject, 'name', this.name, checkStatefulSetName(this.name));
+    assertValid(subject, 'name', this.name, checkInstanceLabel(this.name, env.profile.name));
     assertValid(subject, 'image', this.image, checkImage(this.image));
     assertValid(subject, 'image', this.image, checkPinnedImage(this.image, env.profile.production));
     assertValid(
@@ -168,7 +188,9 @@ export class RedisCache extends Construct implements Connectable {
     );
     assertValid(subject, 'maxmemoryPolicy', this.maxmemoryPolicy, checkOneOf(this.maxmemoryPolicy, EVICTION_POLICIES));
     assertValid(subject, 'persistence', this.persistence, checkBoolean(this.persistence));
-    assertValid(subject, 'storage', this.storage, checkQuantity(this.storage));
+    assertValid(subject, 'protectData', protectData, checkBoolean(protectData));
+    this.protectData = this.persistence && protectData;
+    assertValid(subject, 'storage', this.storage, checkByteQuantity(this.storage));
     if (quantityValue(this.storage) <= 0) fail(subject, 'storage', this.storage, 'must be larger than zero');
     assertValid(subject, 'runAsUser', this.runAsUser, checkUid(this.runAsUser));
     if (props.resources !== undefined) assertValid(subject, 'resources', props.resources, checkRecord(props.resources));
@@ -235,7 +257,7 @@ export class RedisCache extends Construct implements Connectable {
     });
     const lintChecks: LintCheck[] = workloadLintChecks(this.runAsUser);
     if (!this.persistence) lintChecks.push('deployment-replicas');
-    const metadata = objectMeta(env, this.name, server.labels, lintWaivers(lintChecks));
+    const metadata = objectMeta(env, this.name, server.labels, orUndefined({ ...lintWaivers(lintChecks), ...protectedAnnotations(this.protectData) }));
     const selector = { matchLabels: { ...this.selector } };
     this.workload = this.persistence
       ? new k8s.KubeStatefulSet(this, 'Resource', {
@@ -244,10 +266,12 @@ export class RedisCache extends Construct implements Connectable {
             serviceName: server.headlessServiceName,
             replicas: 1,
             selector,
+            // The claim outlives the StatefulSet: deleting or scaling it down never deletes data.
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
             template,
             volumeClaimTemplates: [
               {
-                metadata: { name: 'data', labels: { ...this.selector } },
+                metadata: { name: 'data', labels: { ...this.selector }, annotations: orUndefined(protectedClaimAnnotations(this.protectData)) },
                 spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k8s.Quantity.fromString(this.storage) } } },
               },
             ],

@@ -1,4 +1,4 @@
-import { PostgresDb, PostgresDbProps, Profiles, WebApp } from 'kubestack';
+import { PostgresDb, PostgresDbProps, Profiles, WebApp, defineProfile } from 'kubestack';
 import { K8sObject, container, expectValidationError, find, newEnv, podSpec, synthObjects } from './util';
 
 function synthPostgres(props: PostgresDbProps = {}, profile = Profiles.dev) {
@@ -349,6 +349,146 @@ describe('PostgresDb validation', () => {
     expectValidationError(
       () => new PostgresDb(env, 'orders'),
       "postgres-db 'dev/orders': 'name' must be unique per kind in namespace 'dev': Service 'orders-headless' is already created by 'dev/web', got \"orders-headless\"",
+    );
+  });
+});
+
+describe('PostgresDb inputs the API server or the StatefulSet controller reject', () => {
+  test('fails on a name longer than 52 characters, which leaves no room for the controller-revision-hash label', () => {
+    // GIVEN / WHEN / THEN: 52 characters give a 63-character label '<name>-<10-character hash>'
+    expect(() => new PostgresDb(newEnv(), 'postgres', { name: 'a'.repeat(52) })).not.toThrow();
+    expectValidationError(
+      () => new PostgresDb(newEnv(), 'postgres', { name: 'a'.repeat(53) }),
+      `postgres-db 'dev/postgres': 'name' must be at most 52 characters for a StatefulSet, whose controller labels each pod controller-revision-hash '<name>-<hash of up to 10 characters>', which must fit in 63, got "${'a'.repeat(53)}"`,
+    );
+  });
+
+  test('names the claim of each pod as a valid DNS subdomain at the longest name', () => {
+    // GIVEN
+    const env = newEnv();
+    const name = 'a'.repeat(52);
+    new PostgresDb(env, 'postgres', { name });
+
+    // WHEN
+    const sts = find(synthObjects(env), 'StatefulSet', name);
+
+    // THEN the claim of pod 0, '<template>-<statefulset>-<ordinal>', and the pod name fit
+    const claim = `${sts.spec.volumeClaimTemplates[0].metadata.name}-${name}-0`;
+    expect(claim.length).toBeLessThanOrEqual(253);
+    expect(`${name}-0`.length).toBeLessThanOrEqual(63);
+  });
+
+  test('fails on a name that starts with a digit, which a Service name cannot', () => {
+    expectValidationError(
+      () => new PostgresDb(newEnv(), 'postgres', { name: '1db' }),
+      "postgres-db 'dev/postgres': 'name' must start with a letter: it names a Service, whose name the API server requires to be a DNS-1035 label, got \"1db\"",
+    );
+  });
+
+  test('fails on a name whose app.kubernetes.io/instance label would be longer than 63 characters in its environment', () => {
+    const profile = defineProfile(Profiles.dev, { name: 'eeeeeeeeeeeeeeeeeeee', namespace: 'long-env' });
+    expectValidationError(
+      () => new PostgresDb(newEnv(profile, 'long'), 'postgres', { name: 'a'.repeat(43) }),
+      `postgres-db 'long/postgres': 'name' must be at most 42 characters in environment 'eeeeeeeeeeeeeeeeeeee', so that the label app.kubernetes.io/instance '<name>-eeeeeeeeeeeeeeeeeeee' fits in 63 characters, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`,
+    );
+  });
+
+  test('fails on a storage size in fractions of a byte', () => {
+    expectValidationError(
+      () => new PostgresDb(newEnv(), 'postgres', { storage: '1.5' }),
+      "postgres-db 'dev/postgres': 'storage' must be a whole number of bytes (a fractional byte value such as '100m' is invalid), got \"1.5\"",
+    );
+  });
+});
+
+describe('PostgresDb data protection and backups', () => {
+  const KEEP_CLAIM = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' };
+
+  test('in prod, the StatefulSet is marked protected, its claims are retained and kept by Argo CD, and a nightly backup runs', () => {
+    // GIVEN / WHEN
+    const { db, objs } = synthPostgres({}, Profiles.prod);
+
+    // THEN the StatefulSet carries the protect annotation and retains its claims
+    const sts = statefulSetOf(objs);
+    expect(db.protectData).toBe(true);
+    expect(sts.metadata.annotations['kubestack.io/protect']).toBe('true');
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toStrictEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(sts.spec.volumeClaimTemplates[0].metadata.annotations).toStrictEqual(KEEP_CLAIM);
+    // AND a backup CronJob, its claim (protected too) and NetworkPolicy exist
+    expect(db.backup).toBeDefined();
+    const claim = find(objs, 'PersistentVolumeClaim', 'postgres-backup');
+    expect(claim.metadata.annotations).toStrictEqual({ 'kubestack.io/protect': 'true', ...KEEP_CLAIM });
+    expect(claim.spec).toStrictEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
+    const cron = find(objs, 'CronJob', 'postgres-backup');
+    expect(cron.spec).toMatchObject({ schedule: '0 3 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid', suspend: false });
+    const c = container(cron);
+    expect(c.image).toBe(db.image);
+    expect(c.command).toStrictEqual(['sh', '-c']);
+    expect(c.args[0]).toContain('pg_dump --format=custom --file=".partial-$name"');
+    expect(c.env).toStrictEqual([
+      { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'username' } } },
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'password' } } },
+      { name: 'PGHOST', value: 'postgres' },
+      { name: 'PGPORT', value: '5432' },
+      { name: 'PGDATABASE', value: 'app' },
+      { name: 'BACKUP_DIR', value: '/backups' },
+      { name: 'BACKUP_KEEP', value: '7' },
+    ]);
+    expect(c.volumeMounts).toContainEqual({ name: 'backups', mountPath: '/backups' });
+    const pod = podSpec(cron);
+    expect(pod.volumes).toContainEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'postgres-backup' } });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 70, fsGroup: 70, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    // AND the database admits the backup pods; their own policy admits nothing
+    const dbPolicy = find(objs, 'NetworkPolicy', 'postgres');
+    expect(dbPolicy.spec.ingress[0].from).toContainEqual({ podSelector: { matchLabels: db.backup!.selector } });
+    expect(find(objs, 'NetworkPolicy', 'postgres-backup').spec).toStrictEqual({
+      podSelector: { matchLabels: db.backup!.selector },
+      policyTypes: ['Ingress'],
+    });
+  });
+
+  test('in dev, nothing is marked protected and there is no backup', () => {
+    const { db, objs } = synthPostgres();
+    const sts = statefulSetOf(objs);
+    expect(db.protectData).toBe(false);
+    expect(db.backup).toBeUndefined();
+    expect(sts.metadata.annotations['kubestack.io/protect']).toBeUndefined();
+    expect(sts.spec.volumeClaimTemplates[0].metadata.annotations).toBeUndefined();
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toStrictEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(objs.filter((o) => o.kind === 'CronJob' || o.kind === 'PersistentVolumeClaim')).toEqual([]);
+  });
+
+  test('protectData: false and backup: false turn both off in prod', () => {
+    const { db, objs } = synthPostgres({ protectData: false, backup: false }, Profiles.prod);
+    expect(db.backup).toBeUndefined();
+    expect(statefulSetOf(objs).metadata.annotations['kubestack.io/protect']).toBeUndefined();
+    expect(objs.filter((o) => o.kind === 'CronJob')).toEqual([]);
+  });
+
+  test('backup props set the schedule, retention and claim, in dev too', () => {
+    const { db, objs } = synthPostgres({ backup: { schedule: '30 1 * * *', timeZone: 'Europe/Berlin', keep: 3, storage: '2Gi', storageClassName: 'slow' } });
+    expect(db.backup).toMatchObject({ name: 'postgres-backup', keep: 3, storage: '2Gi', storageClassName: 'slow', protectData: false });
+    const cron = find(objs, 'CronJob', 'postgres-backup');
+    expect(cron.spec).toMatchObject({ schedule: '30 1 * * *', timeZone: 'Europe/Berlin' });
+    expect(container(cron).env).toContainEqual({ name: 'BACKUP_KEEP', value: '3' });
+    const claim = find(objs, 'PersistentVolumeClaim', 'postgres-backup');
+    expect(claim.metadata.annotations).toBeUndefined();
+    expect(claim.spec).toStrictEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'slow', resources: { requests: { storage: '2Gi' } } });
+  });
+
+  test('fails when keep is not at least 1', () => {
+    expectValidationError(
+      () => new PostgresDb(newEnv(), 'postgres', { backup: { keep: 0 } }),
+      "postgres-backup 'dev/postgres/Backup': 'keep' must be an integer of at least 1, got 0",
+    );
+  });
+
+  test('fails when the name leaves no room for the backup CronJob', () => {
+    expectValidationError(
+      () => new PostgresDb(newEnv(), 'postgres', { name: 'a'.repeat(46), backup: {} }),
+      `postgres-db 'dev/postgres': 'name' must be at most 45 characters with backups on: the backup CronJob is named <name>-backup, and Kubernetes appends 11 characters to the name of each Job it creates, got "${'a'.repeat(46)}"`,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { Profiles, RedisCache, RedisCacheProps, WebApp, redisBytes } from 'kubestack';
+import { Profiles, RedisCache, RedisCacheProps, WebApp, defineProfile, redisBytes } from 'kubestack';
 import { K8sObject, container, danglingMounts, expectValidationError, find, ids, newEnv, ofKind, podSpec, synthObjects } from './util';
 
 function synthRedis(props: RedisCacheProps = {}, profile = Profiles.dev) {
@@ -363,5 +363,63 @@ describe('RedisCache validation', () => {
       () => new RedisCache(env, 'orders', { persistence: true }),
       "redis-cache 'dev/orders': 'name' must be unique per kind in namespace 'dev': Service 'orders-headless' is already created by 'dev/api', got \"orders-headless\"",
     );
+  });
+});
+
+describe('RedisCache inputs the API server or the StatefulSet controller reject', () => {
+  test('fails on a name longer than 52 characters with persistence, which makes it a StatefulSet', () => {
+    // GIVEN / WHEN / THEN: a Deployment may have 54 characters, a StatefulSet 52
+    expect(() => new RedisCache(newEnv(), 'redis', { name: 'a'.repeat(54) })).not.toThrow();
+    expect(() => new RedisCache(newEnv(), 'redis', { name: 'a'.repeat(52), persistence: true })).not.toThrow();
+    expectValidationError(
+      () => new RedisCache(newEnv(), 'redis', { name: 'a'.repeat(53), persistence: true }),
+      `redis-cache 'dev/redis': 'name' must be at most 52 characters for a StatefulSet, whose controller labels each pod controller-revision-hash '<name>-<hash of up to 10 characters>', which must fit in 63, got "${'a'.repeat(53)}"`,
+    );
+  });
+
+  test('fails on a name that starts with a digit, which a Service name cannot', () => {
+    expectValidationError(
+      () => new RedisCache(newEnv(), 'redis', { name: '0cache' }),
+      "redis-cache 'dev/redis': 'name' must start with a letter: it names a Service, whose name the API server requires to be a DNS-1035 label, got \"0cache\"",
+    );
+  });
+
+  test('fails on a name whose app.kubernetes.io/instance label would be longer than 63 characters in its environment', () => {
+    const profile = defineProfile(Profiles.dev, { name: 'eeeeeeeeeeeeeeeeeeee', namespace: 'long-env' });
+    expectValidationError(
+      () => new RedisCache(newEnv(profile, 'long'), 'redis', { name: 'a'.repeat(43) }),
+      `redis-cache 'long/redis': 'name' must be at most 42 characters in environment 'eeeeeeeeeeeeeeeeeeee', so that the label app.kubernetes.io/instance '<name>-eeeeeeeeeeeeeeeeeeee' fits in 63 characters, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`,
+    );
+  });
+
+  test("fails on a password key '.' or '..', which a Secret cannot hold", () => {
+    expectValidationError(
+      () => new RedisCache(newEnv(), 'redis', { passwordSecret: { secretName: 'redis-auth', key: '..' } }),
+      "redis-cache 'dev/redis': 'passwordSecret.key' must not be '.' or '..' (the API server rejects them as ConfigMap and Secret keys), got \"..\"",
+    );
+  });
+});
+
+describe('RedisCache data protection', () => {
+  test('with persistence in prod, the StatefulSet is marked protected, retains its claim, and Argo CD keeps the claim', () => {
+    // GIVEN / WHEN
+    const env = newEnv(Profiles.prod, 'prod');
+    const redis = new RedisCache(env, 'redis', { persistence: true });
+    const sts = find(synthObjects(env), 'StatefulSet', 'redis');
+    // THEN
+    expect(redis.protectData).toBe(true);
+    expect(sts.metadata.annotations['kubestack.io/protect']).toBe('true');
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toStrictEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(sts.spec.volumeClaimTemplates[0].metadata.annotations).toStrictEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+  });
+
+  test('without persistence there is nothing to protect, and protectData: false turns it off', () => {
+    const env = newEnv(Profiles.prod, 'prod');
+    expect(new RedisCache(env, 'cache').protectData).toBe(false);
+    const off = new RedisCache(env, 'kept', { persistence: true, protectData: false });
+    expect(off.protectData).toBe(false);
+    const sts = find(synthObjects(env), 'StatefulSet', 'kept');
+    expect(sts.metadata.annotations['kubestack.io/protect']).toBeUndefined();
+    expect(sts.spec.volumeClaimTemplates[0].metadata.annotations).toBeUndefined();
   });
 });

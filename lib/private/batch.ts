@@ -26,6 +26,17 @@ export const BATCH_DEFAULTS = {
   writablePaths: ['/tmp'],
 } as const;
 
+/** What a batch workload of the library's own (the Postgres backup) adds to the pod: a claim, fixed env, an fsGroup. */
+export interface BatchPodExtras {
+  readonly ttlSecondsAfterFinished?: number;
+  /** fsGroup, so that the container's UID can write a claim. */
+  readonly fsGroup?: number;
+  /** Fixed environment, before anything added with `addEnv`, `addConfig` or `connect`. */
+  readonly env?: k8s.EnvVar[];
+  readonly volumes?: k8s.Volume[];
+  readonly volumeMounts?: k8s.VolumeMount[];
+}
+
 /** The resolved shared props. */
 export interface BatchSettings {
   readonly image: string;
@@ -117,7 +128,7 @@ export class BatchPod {
    * The Job spec: one pod that is not restarted in place (`restartPolicy: Never`, so each retry is
    * a new pod whose logs stay), retried `backoffLimit` times, stopped after `activeDeadlineSeconds`.
    */
-  public jobSpec(extra: { readonly ttlSecondsAfterFinished?: number } = {}): k8s.JobSpec {
+  public jobSpec(extra: BatchPodExtras = {}): k8s.JobSpec {
     const s = this.settings;
     return {
       backoffLimit: s.backoffLimit,
@@ -126,9 +137,19 @@ export class BatchPod {
       template: this.pod.template({
         labels: this.labels,
         runAsUser: s.runAsUser,
+        fsGroup: extra.fsGroup,
         imagePullSecrets: s.imagePullSecrets,
         restartPolicy: 'Never',
-        container: { name: 'app', image: s.image, command: s.command, args: s.args, resources: s.resources },
+        volumes: extra.volumes,
+        container: {
+          name: 'app',
+          image: s.image,
+          command: s.command,
+          args: s.args,
+          env: extra.env,
+          resources: s.resources,
+          volumeMounts: extra.volumeMounts,
+        },
       }),
     };
   }

@@ -46,6 +46,8 @@ export interface HardenedPodOptions {
   /** `Never` or `OnFailure` for Jobs; the default (`Always`) for long-running pods. */
   readonly restartPolicy?: 'Never' | 'OnFailure';
   readonly terminationGracePeriodSeconds?: number;
+  /** Volumes the caller adds (a standalone claim), before the scratch and config volumes; mount them with `container.volumeMounts`. */
+  readonly volumes?: k8s.Volume[];
 }
 
 /** A writable path of a read-only root filesystem, backed by an emptyDir with a size limit. */
@@ -221,7 +223,8 @@ export class HardenedPod {
             volumeMounts: Lazy.any({ produce: () => [...(c.volumeMounts ?? []), ...this.mounts] }),
           },
         ],
-        volumes: this.volumes,
+        // The array itself, not a copy: addConfig() after template() adds the config volumes to it.
+        volumes: o.volumes?.length ? Lazy.any({ produce: () => [...o.volumes!, ...this.volumes] }) : this.volumes,
       },
     };
   }

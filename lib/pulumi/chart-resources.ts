@@ -109,7 +109,14 @@ export class ChartResources extends pulumi.ComponentResource {
       const factory = KINDS[`${p.manifest.apiVersion}/${p.manifest.kind}`] ?? customResource;
       resources.set(
         p.key,
-        factory(p.resourceName, p.manifest, { parent: this, provider: args.provider, dependsOn: p.dependsOn.map((d) => resources.get(d)!) }),
+        factory(p.resourceName, p.manifest, {
+          parent: this,
+          provider: args.provider,
+          dependsOn: p.dependsOn.map((d) => resources.get(d)!),
+          // Data a command must not delete by accident: `pulumi destroy` fails on it, naming it, and
+          // once unprotected deliberately, a destroy leaves it in the cluster (README, "Protected state").
+          ...(p.protect ? { protect: true, retainOnDelete: true } : {}),
+        }),
       );
     }
     this.resources = resources;

@@ -7,6 +7,7 @@ import type { Input } from '@pulumi/pulumi';
 import { Environment } from '../environment';
 import { PolicyWaiver } from '../policy';
 import { CLUSTER_SCOPED_KINDS, field, list, objectKey, podSpecOf, records, str } from '../private/object';
+import { PROTECT_ANNOTATION } from '../private/protect';
 
 /**
  * An image reference that no registry serves (`.invalid` is reserved, RFC 2606), pinned by a zero
@@ -62,6 +63,17 @@ export interface PlannedObject extends ChartObject {
   readonly key: string;
   /** Name of the Pulumi resource: `namespace/name`, or `name` when cluster-scoped. */
   readonly resourceName: string;
+  /**
+   * Deploy with the `protect` and `retainOnDelete` resource options: the object carries
+   * `kubestack.io/protect: "true"` (a StatefulSet or claim of a construct with `protectData`), or
+   * it is the Namespace of such an object (deleting a Namespace deletes everything in it).
+   */
+  readonly protect: boolean;
+}
+
+/** Whether a manifest carries `kubestack.io/protect: "true"`. */
+export function isProtected(m: KubeManifest): boolean {
+  return field(m, 'metadata', 'annotations', PROTECT_ANNOTATION) === 'true';
 }
 
 /** Identity of a manifest: `Kind/namespace/name`, or `Kind/name` for a cluster-scoped kind. */
@@ -163,6 +175,15 @@ export function planObjects(objects: readonly ChartObject[]): PlannedObject[] {
     deps.set(key, [...found]);
   }
 
+  // A Namespace is protected when it holds a protected object.
+  const protectedKeys = new Set<string>();
+  for (const [key, o] of byKey) {
+    if (!isProtected(o.manifest)) continue;
+    protectedKeys.add(key);
+    const ns = CLUSTER_SCOPED_KINDS.has(o.manifest.kind) ? undefined : o.manifest.metadata.namespace;
+    if (ns && byKey.has(`Namespace/${ns}`)) protectedKeys.add(`Namespace/${ns}`);
+  }
+
   // Kahn's algorithm; ties keep the input (synthesis) order, so the plan is stable.
   const order = [...byKey.keys()];
   const placed = new Set<string>();
@@ -175,7 +196,13 @@ export function planObjects(objects: readonly ChartObject[]): PlannedObject[] {
     placed.add(next);
     const m = byKey.get(next)!.manifest;
     const ns = CLUSTER_SCOPED_KINDS.has(m.kind) ? undefined : m.metadata.namespace;
-    out.push({ key: next, resourceName: ns ? `${ns}/${m.metadata.name}` : m.metadata.name, manifest: m, dependsOn: deps.get(next)! });
+    out.push({
+      key: next,
+      resourceName: ns ? `${ns}/${m.metadata.name}` : m.metadata.name,
+      manifest: m,
+      dependsOn: deps.get(next)!,
+      protect: protectedKeys.has(next),
+    });
   }
   return out;
 }

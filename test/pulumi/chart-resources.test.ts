@@ -14,6 +14,9 @@ interface Registered {
   readonly inputs: Record<string, unknown>;
   readonly provider?: string;
   readonly seq: number;
+  /** The `protect` and `retainOnDelete` resource options, as the engine receives them. */
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
 }
 
 interface Run {
@@ -35,10 +38,20 @@ async function run(
   jest.resetModules();
   const pulumi = await import('@pulumi/pulumi');
   const resources: Registered[] = [];
+  // The mocks hand newResource() no resource options; the monitor sees the engine's request, which has them.
+  const { MockMonitor } = await import('@pulumi/pulumi/runtime/mocks');
+  type Request = { getType(): string; getName(): string; getProtect(): boolean | undefined; getRetainondelete(): boolean | undefined };
+  const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
+  const register = MockMonitor.prototype.registerResource;
+  MockMonitor.prototype.registerResource = function (this: unknown, req: Request, callback: unknown) {
+    options.set(`${req.getType()} ${req.getName()}`, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true });
+    return register.call(this, req, callback);
+  } as typeof register;
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, seq: resources.length });
+        const o = options.get(`${args.type} ${args.name}`) ?? { protect: false, retainOnDelete: false };
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, seq: resources.length, ...o });
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call: (args) => args.inputs,
@@ -112,7 +125,9 @@ describe('ChartResources', () => {
         'kubernetes:apps/v1:Deployment orders-prod/api',
         'kubernetes:apps/v1:StatefulSet orders-prod/db',
         'kubernetes:autoscaling/v2:HorizontalPodAutoscaler orders-prod/api',
+        'kubernetes:batch/v1:CronJob orders-prod/db-backup',
         'kubernetes:core/v1:Namespace orders-prod',
+        'kubernetes:core/v1:PersistentVolumeClaim orders-prod/db-backup',
         'kubernetes:core/v1:Secret orders-prod/api-tls',
         'kubernetes:core/v1:Secret orders-prod/db-credentials',
         'kubernetes:core/v1:Service orders-prod/api',
@@ -122,6 +137,7 @@ describe('ChartResources', () => {
         'kubernetes:networking.k8s.io/v1:Ingress orders-prod/api',
         'kubernetes:networking.k8s.io/v1:NetworkPolicy orders-prod/api',
         'kubernetes:networking.k8s.io/v1:NetworkPolicy orders-prod/db',
+        'kubernetes:networking.k8s.io/v1:NetworkPolicy orders-prod/db-backup',
         'kubernetes:policy/v1:PodDisruptionBudget orders-prod/api',
       ].sort(),
     );
@@ -143,6 +159,61 @@ describe('ChartResources', () => {
       spec: { template: { spec: { containers: { image: string }[] } } };
     };
     expect(deployment.spec.template.spec.containers[0].image).toBe(DIGEST);
+  });
+
+  test('in a production profile, protects exactly the Namespace, the StatefulSets and the claims, and retains them on delete', async () => {
+    // GIVEN a prod Environment with a Postgres (and its backup claim) and a persistent Redis
+    const { resources, error } = await run(
+      (lib, deploy) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
+        const env = orders(lib, deploy, (e) => new lib.RedisCache(e, 'cache', { persistence: true }));
+        // WHEN it is deployed
+        new deploy.ChartResources('orders', {
+          environment: env,
+          provider: new k8s.Provider('cluster', { context: 'prod' }),
+          images: { [deploy.PLACEHOLDER_IMAGE]: DIGEST },
+          extraObjects: deploy.secretsFromConfig(env),
+        });
+      },
+      secrets,
+      ['orders:secrets'],
+    );
+    expect(error).toBeUndefined();
+    // THEN exactly the Namespace, both StatefulSets and the backup claim are protected and retained on delete
+    const kube = resources.filter((r) => r.type.startsWith('kubernetes:'));
+    const names = (rs: Registered[]) => rs.map((r) => `${r.type} ${r.name}`).sort();
+    expect(names(kube.filter((r) => r.protect))).toEqual(
+      [
+        'kubernetes:apps/v1:StatefulSet orders-prod/cache',
+        'kubernetes:apps/v1:StatefulSet orders-prod/db',
+        'kubernetes:core/v1:Namespace orders-prod',
+        'kubernetes:core/v1:PersistentVolumeClaim orders-prod/db-backup',
+      ].sort(),
+    );
+    expect(names(kube.filter((r) => r.retainOnDelete))).toEqual(names(kube.filter((r) => r.protect)));
+    expect(kube.length).toBeGreaterThan(15);
+  });
+
+  test('in dev, protects nothing', async () => {
+    // GIVEN the same app in a dev profile, with a persistent Redis
+    const { resources, error } = await run((lib, deploy) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { App } = require('cdk8s') as typeof import('cdk8s');
+      const env = new lib.Environment(new App(), 'orders', { profile: lib.defineProfile(lib.Profiles.dev, { namespace: 'orders-dev' }) });
+      const db = new lib.PostgresDb(env, 'db', { backup: {} });
+      new lib.RedisCache(env, 'cache', { persistence: true });
+      new lib.WebApp(env, 'api', { image: deploy.PLACEHOLDER_IMAGE }).connect(db);
+      // WHEN it is deployed
+      new deploy.ChartResources('orders', { environment: env, provider: new k8s.Provider('cluster', {}), images: { [deploy.PLACEHOLDER_IMAGE]: DIGEST } });
+    });
+    expect(error).toBeUndefined();
+    // THEN no resource is protected or retained, the backup claim included
+    const kube = resources.filter((r) => r.type.startsWith('kubernetes:'));
+    expect(kube.map((r) => r.name)).toContain('orders-dev/db-backup');
+    expect(kube.filter((r) => r.protect || r.retainOnDelete)).toEqual([]);
   });
 
   test('fails on a policy violation and registers nothing, naming the object and the rule', async () => {

@@ -178,6 +178,34 @@ describe('planObjects', () => {
     ]);
   });
 
+  test('protects an object annotated kubestack.io/protect: "true" and the Namespace that holds it, and nothing else', () => {
+    // GIVEN a protected StatefulSet, an object annotated otherwise, and a plain Service
+    const protect = (value: string) => ({ annotations: { 'kubestack.io/protect': value } });
+    const sts = manifest('StatefulSet', 'db');
+    const objects = plain(
+      { ...sts, metadata: { ...sts.metadata, ...protect('true') } },
+      { ...manifest('ConfigMap', 'cfg'), metadata: { name: 'cfg', namespace: NS, ...protect('yes') } },
+      manifest('Service', 'web'),
+      manifest('Namespace', NS),
+      manifest('Namespace', 'other'),
+    );
+    // WHEN planned
+    const plan = planObjects(objects);
+    // THEN the StatefulSet and its Namespace are protected; the other Namespace and the rest are not
+    expect(plan.filter((p) => p.protect).map((p) => p.key)).toEqual(['Namespace/shop', 'StatefulSet/shop/db']);
+    // AND in the reference app, prod protects the Namespace, the Postgres StatefulSet and the backup claim; dev nothing
+    const protectedIn = (name: 'dev' | 'prod') =>
+      planObjects(environmentObjects(buildEnvironment(name).env).objects)
+        .filter((p) => p.protect)
+        .map((p) => p.key);
+    expect(protectedIn('prod')).toEqual([
+      'Namespace/three-tier-prod',
+      'StatefulSet/three-tier-prod/postgres',
+      'PersistentVolumeClaim/three-tier-prod/postgres-backup',
+    ]);
+    expect(protectedIn('dev')).toEqual([]);
+  });
+
   test('fails on two objects with the same identity', () => {
     expect(() => planObjects(plain(manifest('Service', 'web'), manifest('Service', 'web')))).toThrow(
       'Service/shop/web is defined twice; kind, namespace and name must identify one object',
