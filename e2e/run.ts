@@ -11,6 +11,8 @@
  *                   2 Secrets (from `npm run secrets`, plus a self-signed `web-tls`), `kubectl apply`,
  *                     `kubectl rollout status` of every Deployment and StatefulSet, claims Bound,
  *                  2a the migration Job completes; `kubectl create job --from=cronjob/…` completes
+ *                     (the app's CronJob, and in prod the Postgres backup: its claim binds, the README's
+ *                     restore pod is created from it and admitted)
  *                     Pod Security rejects a privileged pod; then the Namespace is deleted
  *   pulumi phase    the real `pulumi` CLI and nodejs language host, in a clean copy of the project
  *                   folder, as the README tells users: login, stack init, config set --secret --path
@@ -24,7 +26,10 @@
  *                  5b a migration that fails (kwok fails Job pods of FAILING_IMAGE) fails `pulumi up`
  *                     naming the Job, web keeps its image; the good image recovers
  *                   6 Pod Security rejects a privileged pod in the Namespace that Pulumi created
- *                   7 `pulumi destroy --yes` removes the Namespace and everything in it
+ *                   7 `pulumi destroy --yes` removes the Namespace and everything in it; in prod it fails,
+ *                     naming the protected resources, then `pulumi state unprotect --all` and a destroy
+ *                     succeed and leave the Namespace, the StatefulSet and the claims (retainOnDelete),
+ *                     which `kubectl delete namespace` removes
  *
  * Every external command runs with a timeout and fails with what it waited for. Clusters are
  * stopped whatever happens (finally block and signal handlers). The kit must be built
@@ -293,11 +298,15 @@ async function rolloutAll(c: Ctx): Promise<void> {
   }
 }
 
-/** Every claim of the namespace is Bound, and there is one per StatefulSet replica and template. */
+/**
+ * There is one claim per StatefulSet replica and template, all Bound, plus the standalone claims of
+ * dist/ (the Postgres backup's), which stay Pending until a pod uses them (WaitForFirstConsumer).
+ */
 async function claimsBound(c: Ctx): Promise<string> {
-  const expected = c.objects
-    .filter((o) => o.kind === 'StatefulSet')
-    .reduce((n, o) => n + (o.spec?.replicas ?? 1) * (o.spec?.volumeClaimTemplates?.length ?? 0), 0);
+  const standalone = c.objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name);
+  const expected =
+    standalone.length +
+    c.objects.filter((o) => o.kind === 'StatefulSet').reduce((n, o) => n + (o.spec?.replicas ?? 1) * (o.spec?.volumeClaimTemplates?.length ?? 0), 0);
   let last = '';
   await waitFor(
     () => `${expected} PersistentVolumeClaim(s) Bound in ${c.namespace} (last seen: ${last || 'none'})`,
@@ -306,10 +315,82 @@ async function claimsBound(c: Ctx): Promise<string> {
       const r = await kubectl(c, ['-n', c.namespace, 'get', 'pvc', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.phase} {end}'], 'the claims');
       last = r.stdout.trim();
       const phases = last ? last.split(' ') : [];
-      return phases.length === expected && phases.every((p) => p.endsWith('=Bound'));
+      return (
+        phases.length === expected &&
+        phases.every((p) => p.endsWith('=Bound') || (p.endsWith('=Pending') && standalone.includes(p.slice(0, p.lastIndexOf('=')))))
+      );
     },
   );
   return last;
+}
+
+/** The restore commands of the README ("Restore a Postgres backup"), one command per entry, `\` continuations joined. */
+function readmeRestoreCommands(): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('### Restore a Postgres backup');
+  assert(start >= 0, 'README.md has no "### Restore a Postgres backup" section');
+  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
+  assert(block, 'the README restore section has no sh block');
+  return block
+    .replace(/\\\n\s*/g, '')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
+}
+
+/**
+ * The Postgres backup of dist/: a run from its CronJob completes (kwok completes Job pods), which
+ * binds its claim; then step 2 of the README's restore creates the restore pod from the same
+ * CronJob, which the apiserver admits (Pod Security included). kwok runs no containers, so pg_dump
+ * and pg_restore themselves are tested against a real server in test/postgres-backup.test.ts.
+ */
+async function backupRun(c: Ctx, cron: KubeObject): Promise<string> {
+  const name = cron.metadata.name;
+  const manual = `${name}-e2e`;
+  await kubectl(c, ['-n', c.namespace, 'create', 'job', `--from=cronjob/${name}`, manual], `a Job from CronJob ${name}`);
+  await kubectl(c, ['-n', c.namespace, 'wait', '--for=condition=complete', `job/${manual}`, '--timeout=90s'], `Job ${manual} to complete`, { timeoutSec: 110 });
+  const claim = c.objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === name);
+  assert(claim, `dist/${c.env}/ has no claim ${name} for its backup CronJob`);
+  const phase = await kubectl(c, ['-n', c.namespace, 'get', `pvc/${name}`, '-o', 'jsonpath={.status.phase}'], `the phase of claim ${name}`);
+  assert(phase.stdout.trim() === 'Bound', `claim ${name} is ${phase.stdout.trim()} after a backup run, expected Bound`);
+  // The claims the StatefulSet controller created carry the template's Argo CD annotation.
+  const data = await kubectl(
+    c,
+    [
+      '-n',
+      c.namespace,
+      'get',
+      'pvc',
+      '-l',
+      'app.kubernetes.io/name=postgres',
+      '-o',
+      "jsonpath={.items[*].metadata.annotations['argocd\\.argoproj\\.io/sync-options']}",
+    ],
+    'the Argo CD sync options of the Postgres claims',
+  );
+  assert(
+    data.stdout.trim() === 'Prune=false,Delete=false',
+    `the Postgres data claim has sync-options '${data.stdout.trim()}', expected Prune=false,Delete=false`,
+  );
+  const create = readmeRestoreCommands().filter((l) => /create job postgres-restore|^NS=/.test(l));
+  assert(create.length === 2, `expected NS=… and the create-job pipeline in the README restore section, got ${JSON.stringify(create)}`);
+  await run('bash', ['-euo', 'pipefail', '-c', [`${create[0]}`, create[1]].join('\n')], {
+    what: 'the README restore pod (kubectl create job --from=cronjob/postgres-backup | kubectl patch --local | kubectl apply)',
+    timeoutSec: 60,
+    env: { ...c.procEnv },
+    log: `${c.env}-kubectl.log`,
+  });
+  const args = await kubectl(
+    c,
+    ['-n', c.namespace, 'get', 'job/postgres-restore', '-o', 'jsonpath={.spec.template.spec.containers[0].args}'],
+    'the restore Job',
+  );
+  assert(args.stdout.trim() === '["sleep 3600"]', `the README restore Job runs ${args.stdout}, expected ["sleep 3600"]`);
+  await waitFor('a pod of job/postgres-restore', 60, async () => {
+    const r = await kubectl(c, ['-n', c.namespace, 'get', 'pods', '-l', 'job-name=postgres-restore', '-o', 'name'], 'the restore pod');
+    return r.stdout.trim().length > 0;
+  });
+  await kubectl(c, ['-n', c.namespace, 'delete', 'job', 'postgres-restore', '--wait=false'], 'deleting the restore Job');
+  return `job/${manual} complete, claim ${name} Bound, data claims kept by Argo CD (Prune=false,Delete=false), README restore pod admitted`;
 }
 
 /** Every HPA's target has been scaled to at least the HPA's minimum, and those replicas are ready. */
@@ -462,7 +543,9 @@ async function kubectlPhase(c: Ctx): Promise<void> {
 
   await step(c.env, '2a migration Job completes; a run of the CronJob completes', async () => {
     const job = c.objects.find((o) => o.kind === 'Job');
-    const cron = c.objects.find((o) => o.kind === 'CronJob');
+    const cron = c.objects.find((o) => o.kind === 'CronJob' && o.metadata.name !== 'postgres-backup');
+    const backup = c.objects.find((o) => o.kind === 'CronJob' && o.metadata.name === 'postgres-backup');
+    assert((backup !== undefined) === (c.env === 'prod'), `dist/${c.env}/ ${backup ? 'has' : 'has no'} Postgres backup CronJob`);
     assert(job && cron, `dist/${c.env}/ has no Job or no CronJob`);
     await kubectl(
       c,
@@ -478,6 +561,7 @@ async function kubectlPhase(c: Ctx): Promise<void> {
       timeoutSec: 110,
     });
     say(`${c.env.padEnd(8)}   job/${job.metadata.name} complete; kubectl create job --from=cronjob/${cron.metadata.name}: job/${manual} complete`);
+    if (backup) say(`${c.env.padEnd(8)}   backup: ${await backupRun(c, backup)}`);
   });
 
   await step(c.env, '2b Pod Security rejects a privileged pod (kubectl namespace)', async () => {
@@ -864,9 +948,41 @@ async function pulumiPhase(c: Ctx): Promise<void> {
   });
 
   await step(c.env, '7 pulumi destroy', async () => {
+    const protectedObjects = c.objects.filter((o) => (o.metadata as { annotations?: Record<string, string> }).annotations?.['kubestack.io/protect'] === 'true');
+    if (c.env === 'prod') {
+      // GIVEN prod, whose Namespace, StatefulSet and claims are protected: a destroy fails, naming them
+      assert(protectedObjects.length > 0, 'dist/prod/ has no object annotated kubestack.io/protect');
+      const refused = await pulumiOp(c, 'destroy', 240, { allowFail: true });
+      assert(refused.code !== 0, 'pulumi destroy of the prod stack succeeded although its data is protected');
+      const named = [`Namespace::${c.namespace}`, ...protectedObjects.map((o) => `${o.kind}::${c.namespace}/${o.metadata.name}`)];
+      const text = refused.output.replace(/\s+/g, ' ');
+      assert(/cannot be deleted because it is protected/.test(text), `the refused destroy does not say why:\n${refused.output.slice(-2000)}`);
+      const unnamed = named.filter((n) => !text.includes(n));
+      assert(unnamed.length < named.length, `the refused destroy names none of ${named.join(', ')}:\n${refused.output.slice(-2000)}`);
+      const line = (refused.output.split('\n').find((l) => /because it is protected/.test(l)) ?? '').trim();
+      say(`${c.env.padEnd(8)}   pulumi destroy refused: ${line.slice(0, 240)}`);
+      // WHEN the protection is lifted as the README says, deliberately
+      await pulumi(c, ['state', 'unprotect', '--all', '--yes', '--stack', c.env], 'pulumi state unprotect --all');
+    }
     const r = await pulumiOp(c, 'destroy', 240);
     const total = c.objects.length + new Set(secretKeys.map((k) => k.secretName)).size + 3;
     assert(r.resourceChanges.delete === total, `pulumi destroy deleted ${JSON.stringify(r.resourceChanges)}, expected ${total}`);
+    if (c.env === 'prod') {
+      // THEN the destroy leaves what was protected in the cluster (retainOnDelete): the Namespace,
+      // the StatefulSet, and the claims with the data; deleting the Namespace by hand removes them.
+      const kept = await kubectl(c, ['-n', c.namespace, 'get', ...protectedObjects.map(ref), 'pvc', '-o', 'name'], 'the objects that pulumi destroy retained');
+      const names = kept.stdout.trim().split('\n');
+      assert(
+        protectedObjects.every((o) =>
+          names.includes(`${o.kind.toLowerCase()}${o.apiVersion.includes('/') ? `.${o.apiVersion.split('/')[0]}` : ''}/${o.metadata.name}`),
+        ) && names.includes('persistentvolumeclaim/data-postgres-0'),
+        `pulumi destroy should have left ${protectedObjects.map(ref).join(', ')} and claim data-postgres-0, kubectl found: ${names.join(', ')}`,
+      );
+      const gone = await kubectl(c, ['-n', c.namespace, 'get', 'deployment/web'], 'the web Deployment', { allowFail: true });
+      assert(/NotFound/.test(gone.stderr), `pulumi destroy left deployment/web, which is not protected`);
+      say(`${c.env.padEnd(8)}   after unprotect + destroy, retained: namespace/${c.namespace}, ${names.join(', ')}; web is gone`);
+      await kubectl(c, ['delete', 'namespace', c.namespace, '--wait=true', '--timeout=150s'], `Namespace ${c.namespace} to be deleted`, { timeoutSec: 170 });
+    }
     await waitFor(`Namespace ${c.namespace} to be gone`, 120, () => namespaceGone(c));
     // The claim of the StatefulSet went with the Namespace; its volume is released and deleted.
     await waitFor(`the volumes of ${c.namespace} to be deleted`, 60, async () => {
