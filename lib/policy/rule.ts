@@ -16,7 +16,10 @@ export type Fail = (message: string) => void;
 export interface ObjectEntry {
   readonly obj: Json;
   readonly ref: PolicyObjectRef;
-  /** Its pod template (the Pod itself for a Pod), if it has one. */
+  /**
+   * Its pod template (the Pod itself for a Pod).
+   * @default - none: the object runs no pods
+   */
   readonly template?: { readonly metadata: Json; readonly spec: Json };
 }
 
@@ -69,9 +72,15 @@ export interface GateView {
 
 /** A rule: its public description and its checks. */
 export interface RuleDefinition extends PolicyRule {
-  /** Runs once for every well-formed object. */
+  /**
+   * Runs once for every well-formed object.
+   * @default - the rule checks no object on its own
+   */
   readonly checkObject?: (entry: ObjectEntry, gate: GateView, fail: Fail) => void;
-  /** Runs once for every object with a pod template, after every `checkObject`. */
+  /**
+   * Runs once for every object with a pod template, after every `checkObject`.
+   * @default - the rule checks no pod
+   */
   readonly checkWorkload?: (workload: Workload, gate: GateView, fail: Fail) => void;
 }
 

@@ -46,9 +46,13 @@ export function isSecretName(name: string): boolean {
  * (`db.password`, `--api-token`; not `password_min_length`, `--password-file` or the ambiguous KEY).
  */
 export function isStrongSecretName(name: string): boolean {
+  if (!MAY_NAME_A_SECRET.test(name)) return false; // a quick test before splitting into words
   const ws = words(name);
   return ws.length > 0 && isStrongSecretWord(ws[ws.length - 1]);
 }
+
+/** Every strong secret word contains one of these. */
+const MAY_NAME_A_SECRET = /pass|pwd|secret|token|credential/i;
 
 /** `$(VAR)` references only: Kubernetes expands them from other variables, nothing is literal. */
 function onlyReferences(value: string): boolean {
@@ -71,7 +75,11 @@ export function isLiteral(value: string): boolean {
   return value.length > 0 && !onlyReferences(value) && !FILE_PATH.test(value);
 }
 
-const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** A character of a URL scheme: letters, digits, `+`, `.`, `-`. */
+const isSchemeChar = (c: number) => isAlpha(c) || (c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45;
+/** Where a URL's authority ends: `/` or a blank. */
+const endsAuthority = (c: number) => c === 47 || c === 32 || (c >= 9 && c <= 13);
 
 /** The literal passwords in the userinfo of URLs in a value (`scheme://user:password@host`). */
 export function urlPasswords(value: string): string[] {
@@ -80,14 +88,16 @@ export function urlPasswords(value: string): string[] {
   const out: string[] = [];
   for (let i = value.indexOf('://'); i >= 0; i = value.indexOf('://', i + 3)) {
     let start = i;
-    while (start > 0 && SCHEME_CHAR.test(value[start - 1])) start--;
-    if (start === i || !/[A-Za-z]/.test(value[start])) continue; // no scheme before '://'
+    while (start > 0 && isSchemeChar(value.charCodeAt(start - 1))) start--;
+    if (start === i || !isAlpha(value.charCodeAt(start))) continue; // no scheme before '://'
     let end = i + 3;
-    while (end < value.length && !/[\s/]/.test(value[end])) end++;
-    const authority = value.slice(i + 3, end);
-    const at = authority.indexOf('@');
+    let at = -1;
+    while (end < value.length && !endsAuthority(value.charCodeAt(end))) {
+      if (at < 0 && value.charCodeAt(end) === 64) at = end;
+      end++;
+    }
     if (at < 0) continue;
-    const userinfo = authority.slice(0, at);
+    const userinfo = value.slice(i + 3, at);
     const colon = userinfo.indexOf(':');
     const password = colon >= 0 ? userinfo.slice(colon + 1) : '';
     if (password.length > 0 && isLiteral(password)) out.push(password);
@@ -107,13 +117,15 @@ function privateKeyIn(value: string): 'PEM' | 'OpenSSH' | undefined {
   return undefined;
 }
 
-/** `Bearer <token>` (any case): a token of 8 or more token68 characters with a digit or a symbol, so that prose ("Bearer authentication") is not one. */
-const BEARER = /(?:^|[^A-Za-z0-9])bearer[ \t]+([A-Za-z0-9._~+/-]+=*)/gi;
+/** `Bearer <token>` (any case, not inside a longer word): a token of 8 or more token68 characters with a digit or a symbol, so that prose ("Bearer authentication") is not one. */
+const BEARER = /bearer[ \t]+([A-Za-z0-9._~+/-]+=*)/gi;
 
 function bearerTokenIn(value: string): boolean {
   BEARER.lastIndex = 0;
   for (let m = BEARER.exec(value); m !== null; m = BEARER.exec(value)) {
     const token = m[1];
+    const before = m.index > 0 ? value.charCodeAt(m.index - 1) : 32;
+    if (isKeyChar(before) && before !== 45 && before !== 46) continue; // part of a longer word
     if (token.length >= 8 && /[0-9._~+/=-]/.test(token)) return true;
   }
   return false;
@@ -124,7 +136,6 @@ const isBlank = (c: number) => c === 32 || c === 9;
 const isQuote = (c: number) => c === 34 || c === 39;
 /** A character of a key: letters, digits, `_`, `.`, `-`. */
 const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
-const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** Where a value of a pair ends: blanks, line breaks, quotes and the separators of properties, connection strings and query strings. */
 const DELIMITERS = new Set([...' \t\r\n"\';&,=:'].map(code));
 
@@ -145,7 +156,7 @@ function secretPairIn(value: string): string | undefined {
     if (end > 0 && isQuote(value.charCodeAt(end - 1))) end--;
     let start = end;
     while (start > 0 && isKeyChar(value.charCodeAt(start - 1))) start--;
-    if (start === end || !isLetter(value.charCodeAt(start))) continue;
+    if (end - start < 3 || !isAlpha(value.charCodeAt(start))) continue; // the shortest secret word is PWD
     const key = value.slice(start, end);
     if (!isStrongSecretName(key)) continue;
     let from = i + 1;
