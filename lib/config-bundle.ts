@@ -7,13 +7,16 @@ import {
   Subject,
   assertValid,
   checkConfigKey,
+  checkConfigMapSize,
   checkDnsLabel,
   checkDnsSubdomain,
   checkEnvName,
+  checkInstanceLabel,
   checkObjectKey,
   checkRecord,
   checkString,
   fail,
+  utf8Bytes,
 } from './private/validate';
 
 /** A reference to one key of a Kubernetes Secret that the bundle does not own. */
@@ -75,6 +78,9 @@ export class ConfigBundle extends Construct {
   private readonly filesData: Record<string, string> = {};
   private readonly secretRefs: Record<string, SecretKeyReference> = {};
   private filesMap?: k8s.KubeConfigMap;
+  /** UTF-8 bytes of the values of each ConfigMap, which the API server limits to 1 MiB. */
+  private settingsBytes = 0;
+  private filesBytes = 0;
 
   /**
    * Validates the props and creates the settings ConfigMap, and the files ConfigMap when `files` is not empty.
@@ -91,6 +97,7 @@ export class ConfigBundle extends Construct {
     this.name = props.name ?? id;
     this.mountPath = props.mountPath ?? '/app/config';
     assertValid(this.subject, 'name', this.name, checkDnsLabel(this.name, 57));
+    assertValid(this.subject, 'name', this.name, checkInstanceLabel(this.name, this.env.profile.name));
     assertValid(
       this.subject,
       'mountPath',
@@ -119,9 +126,12 @@ export class ConfigBundle extends Construct {
 
   /** Adds a plain setting. A key already used by a setting or a secret throws. */
   public addSetting(key: string, value: string): void {
-    assertValid(this.subject, 'settings', key, checkEnvName(key) ?? checkObjectKey(key));
+    assertValid(this.subject, 'settings', key, checkEnvName(key) ?? checkConfigKey(key) ?? checkObjectKey(key));
     assertValid(this.subject, `settings.${key}`, value, checkString(value));
     this.assertNewKey('settings', key);
+    const bytes = this.settingsBytes + utf8Bytes(value);
+    assertValid(this.subject, `settings.${key}`, value, checkConfigMapSize(this.name, bytes));
+    this.settingsBytes = bytes;
     this.settingsData[key] = value;
   }
 
@@ -141,6 +151,9 @@ export class ConfigBundle extends Construct {
     assertValid(this.subject, 'files', fileName, checkConfigKey(fileName) ?? checkObjectKey(fileName));
     assertValid(this.subject, `files.${fileName}`, content, checkString(content));
     if (Object.hasOwn(this.filesData, fileName)) fail(this.subject, 'files', fileName, 'must not repeat a file name');
+    const bytes = this.filesBytes + utf8Bytes(content);
+    assertValid(this.subject, `files.${fileName}`, content, checkConfigMapSize(this.filesName, bytes));
+    this.filesBytes = bytes;
     this.filesData[fileName] = content;
     if (!this.filesMap) {
       this.env.claimName(this.subject, 'name', 'ConfigMap', this.filesName);

@@ -8,7 +8,7 @@ import type { BatchWorkloadProps } from './job';
 import { BatchPod, checkInt32 } from './private/batch';
 import { objectMeta } from './private/meta';
 import { checkSchedule, checkTimeZone } from './private/schedule';
-import { Subject, assertValid, checkBoolean, checkDnsLabel, checkOneOf, checkRecord } from './private/validate';
+import { Subject, assertValid, checkBoolean, checkDnsLabel, checkInstanceLabel, checkOneOf, checkRecord } from './private/validate';
 
 /** What the CronJob controller does when a run is due while the previous one still runs. */
 export type ConcurrencyPolicy = 'Allow' | 'Forbid' | 'Replace';
@@ -146,6 +146,7 @@ export class CronJob extends Construct {
       this.name,
       nameProblem && `${nameProblem}, since Kubernetes appends an 11-character suffix to the name of each Job it creates`,
     );
+    assertValid(subject, 'name', this.name, checkInstanceLabel(this.name, env.profile.name));
     assertValid(subject, 'schedule', this.schedule, checkSchedule(this.schedule));
     if (this.timeZone !== undefined) assertValid(subject, 'timeZone', this.timeZone, checkTimeZone(this.timeZone));
     assertValid(subject, 'concurrencyPolicy', this.concurrencyPolicy, checkOneOf(this.concurrencyPolicy, ['Allow', 'Forbid', 'Replace'] as const));

@@ -1,5 +1,17 @@
 import { AUTOSCALING_FIELDS, RESOURCE_FIELDS, fieldsOf, validateAutoscaling, validateResources } from './private/resources';
-import { Subject, assertValid, checkBoolean, checkDnsLabel, checkHostname, checkInteger, checkQuantity, checkRecord, fail } from './private/validate';
+import {
+  Subject,
+  assertValid,
+  checkBoolean,
+  checkByteQuantity,
+  checkDnsLabel,
+  checkHostname,
+  checkInt32Max,
+  checkInteger,
+  checkNamespaceName,
+  checkRecord,
+  fail,
+} from './private/validate';
 
 /** CPU and memory requests and limits of one container. */
 export interface ResourceSpec {
@@ -30,7 +42,7 @@ export interface AutoscalingSpec {
 export interface EnvironmentProfile {
   /** Short name of the environment: `dev`, `staging`, `prod` or your own. */
   readonly name: string;
-  /** Namespace that every object of the environment lives in. */
+  /** Namespace that every object of the environment lives in; not `default` and no `kube-*` namespace. */
   readonly namespace: string;
   /**
    * Production rules: at least two web replicas, a PDB and topology spread, pinned images,
@@ -182,14 +194,14 @@ export function validateProfile(profile: EnvironmentProfile): void {
   assertValid(subject, 'profile', profile, checkRecord(profile));
   assertKnownKeys(subject, '', profile, PROFILE_FIELDS, 'a profile field', 'fields');
   assertValid(subject, 'name', profile.name, checkDnsLabel(profile.name));
-  assertValid(subject, 'namespace', profile.namespace, checkDnsLabel(profile.namespace));
+  assertValid(subject, 'namespace', profile.namespace, checkNamespaceName(profile.namespace));
   assertValid(subject, 'production', profile.production, checkBoolean(profile.production));
-  assertValid(subject, 'replicas', profile.replicas, checkInteger(profile.replicas, 1));
+  assertValid(subject, 'replicas', profile.replicas, checkInteger(profile.replicas, 1) ?? checkInt32Max(profile.replicas));
   assertValid(subject, 'zoneSpread', profile.zoneSpread, checkBoolean(profile.zoneSpread));
   assertValid(subject, 'tls', profile.tls, checkBoolean(profile.tls));
   assertValid(subject, 'domain', profile.domain, checkHostname(profile.domain));
-  assertValid(subject, 'postgresStorage', profile.postgresStorage, checkQuantity(profile.postgresStorage));
-  assertValid(subject, 'redisStorage', profile.redisStorage, checkQuantity(profile.redisStorage));
+  assertValid(subject, 'postgresStorage', profile.postgresStorage, checkByteQuantity(profile.postgresStorage));
+  assertValid(subject, 'redisStorage', profile.redisStorage, checkByteQuantity(profile.redisStorage));
   assertValid(subject, 'resources', profile.resources, checkRecord(profile.resources));
   assertKnownKeys(subject, 'resources.', profile.resources, WORKLOAD_KINDS, 'a workload kind', 'kinds');
   for (const kind of WORKLOAD_KINDS) {

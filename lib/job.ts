@@ -10,7 +10,7 @@ import { ResourceSpec } from './environment-profile';
 import { BatchPod, checkInt32 } from './private/batch';
 import { contentHash } from './private/hash';
 import { objectMeta } from './private/meta';
-import { Subject, assertValid, checkDnsLabel, checkRecord } from './private/validate';
+import { Subject, assertValid, checkDnsLabel, checkInstanceLabel, checkRecord } from './private/validate';
 
 const JOB = Symbol.for('kubestack.Job');
 
@@ -144,6 +144,7 @@ export class Job extends Construct {
       this.name,
       nameProblem && `${nameProblem}, so that the Job's name '<name>-<${HASH_LENGTH}-character content hash>' fits in 63`,
     );
+    assertValid(subject, 'name', this.name, checkInstanceLabel(this.name, env.profile.name));
     this.batch = new BatchPod(this, subject, env, this.name, props);
     const s = this.batch.settings;
     this.image = s.image;

@@ -14,16 +14,20 @@ import { LintCheck, lintWaivers, workloadLintChecks } from './private/lint';
 import {
   Subject,
   assertValid,
+  checkAnnotationKey,
+  checkAnnotationsSize,
   checkDnsLabel,
   checkDnsSubdomain,
   checkHostname,
   checkHttpPath,
   checkImage,
-  checkObjectKey,
+  checkIngressPath,
+  checkInstanceLabel,
   checkOneOf,
   checkPinnedImage,
   checkPort,
   checkRecord,
+  checkServiceName,
   checkUid,
   checkString,
   checkStringList,
@@ -42,7 +46,8 @@ export interface WebAppIngress {
    */
   readonly hosts?: string[];
   /**
-   * Path prefixes routed to the app (pathType Prefix).
+   * Path prefixes routed to the app (pathType Prefix): absolute, without `//`, `/./`, `/../` or
+   * `%2f` and not ending in `/.` or `/..`; with the `nginx` class only letters, digits and `-._~/`.
    * @default ['/']
    */
   readonly paths?: string[];
@@ -66,7 +71,8 @@ export interface WebAppIngress {
 /** Props of a {@link WebApp}. */
 export interface WebAppProps extends WorkloadProps, ScalingProps {
   /**
-   * Name of the Deployment, the Service and every other object of the app.
+   * Name of the Deployment, the Service and every other object of the app: a DNS-1035 label (it
+   * starts with a letter, as a Service name must) of at most 54 characters.
    * @default - the construct id
    */
   readonly name?: string;
@@ -188,6 +194,8 @@ export class WebApp extends Construct {
 
     // --- validation, eager and in prop order -------------------------------------------------
     assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
+    assertValid(subject, 'name', this.name, checkServiceName(this.name));
+    assertValid(subject, 'name', this.name, checkInstanceLabel(this.name, profile.name));
     assertValid(subject, 'image', this.image, checkImage(this.image));
     assertValid(subject, 'image', this.image, checkPinnedImage(this.image, profile.production));
     assertValid(subject, 'port', this.port, checkPort(this.port));
@@ -296,7 +304,7 @@ export class WebApp extends Construct {
       const dupHost = firstDuplicate(hosts);
       if (dupHost !== undefined) fail(subject, 'ingress.hosts', dupHost, 'must not repeat a host');
       assertValid(subject, 'ingress.paths', paths, Array.isArray(paths) && paths.length > 0 ? undefined : 'must be a non-empty array of paths');
-      for (const p of paths) assertValid(subject, 'ingress.paths', p, checkHttpPath(p));
+      for (const p of paths) assertValid(subject, 'ingress.paths', p, checkIngressPath(p, ingressClassName === 'nginx'));
       const dupPathI = firstDuplicate(paths);
       if (dupPathI !== undefined) fail(subject, 'ingress.paths', dupPathI, 'must not repeat a path');
       assertValid(subject, 'ingress.ingressClassName', ingressClassName, checkDnsSubdomain(ingressClassName));
@@ -306,16 +314,10 @@ export class WebApp extends Construct {
       }
       assertValid(subject, 'ingress.annotations', annotations, checkRecord(annotations));
       for (const [k, v] of Object.entries(annotations)) {
-        assertValid(
-          subject,
-          'ingress.annotations',
-          k,
-          /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)
-            ? checkObjectKey(k)
-            : 'must have keys of the form [prefix/]name',
-        );
+        assertValid(subject, 'ingress.annotations', k, checkAnnotationKey(k));
         assertValid(subject, `ingress.annotations.${k}`, v, checkString(v));
       }
+      assertValid(subject, 'ingress.annotations', annotations, checkAnnotationsSize(annotations));
       env.claimName(subject, 'name', 'Ingress', this.name);
       // The certificate Secret is referenced, not created: list it with the other required Secrets.
       if (tlsSecretName !== undefined) {

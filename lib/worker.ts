@@ -15,10 +15,12 @@ import { addScalingObjects, checkProductionScaling, resolveScaling, scalingLintC
 import {
   Subject,
   assertValid,
+  checkAnnotationsSize,
   checkDnsLabel,
   checkDnsSubdomain,
   checkHttpPath,
   checkImage,
+  checkInstanceLabel,
   checkPinnedImage,
   checkPort,
   checkRecord,
@@ -172,6 +174,7 @@ export class Worker extends Construct {
 
     // --- validation, eager and in prop order -------------------------------------------------
     assertValid(subject, 'name', this.name, checkDnsLabel(this.name, 54));
+    assertValid(subject, 'name', this.name, checkInstanceLabel(this.name, profile.name));
     assertValid(subject, 'image', this.image, checkImage(this.image));
     assertValid(subject, 'image', this.image, checkPinnedImage(this.image, profile.production));
     if (props.command !== undefined) assertValid(subject, 'command', props.command, checkStringList(props.command));
@@ -220,6 +223,8 @@ export class Worker extends Construct {
     const lintChecks: LintCheck[] = [...workloadLintChecks(this.runAsUser), 'pod-networkpolicy', ...scalingLintChecks(scaling)];
     if (this.probe !== false) lintChecks.push('pod-probes-identical');
     const annotations = { ...lintWaivers(lintChecks), ...(this.noProbeReason !== undefined ? { [waiverAnnotation('probes')]: this.noProbeReason } : {}) };
+    // The reason is an annotation value: the Deployment's annotations must stay within 256 KiB.
+    if (this.noProbeReason !== undefined) assertValid(subject, 'noProbeReason', this.noProbeReason, checkAnnotationsSize(annotations));
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: objectMeta(env, this.name, labels, Object.keys(annotations).length ? annotations : undefined),
       spec: {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ConfigBundle, ConfigBundleProps, Environment, Profiles, WebApp } from 'kubestack';
+import { ConfigBundle, ConfigBundleProps, Environment, Profiles, WebApp, defineProfile } from 'kubestack';
 import { container, expectValidationError, find, newEnv, podSpec, synthObjects } from './util';
 
 const labels = {
@@ -369,6 +369,59 @@ describe('ConfigBundle validation', () => {
     expectValidationError(
       () => new WebApp(staging, 'web', { image: 'app:1.0', config: [bundle] }),
       "web-app 'staging/web': 'config' must be a ConfigBundle of the same Environment, got \"dev/app-config\"",
+    );
+  });
+});
+
+describe('ConfigBundle inputs the API server rejects', () => {
+  test('fails on a name whose app.kubernetes.io/instance label would be longer than 63 characters in staging', () => {
+    // GIVEN / WHEN / THEN: '<name>-staging' leaves 55 characters
+    expect(() => new ConfigBundle(newEnv(Profiles.staging, 'staging'), 'c', { name: 'a'.repeat(55) })).not.toThrow();
+    expectValidationError(
+      () => new ConfigBundle(newEnv(Profiles.staging, 'staging'), 'c', { name: 'a'.repeat(57) }),
+      `config-bundle 'staging/c': 'name' must be at most 55 characters in environment 'staging', so that the label app.kubernetes.io/instance '<name>-staging' fits in 63 characters, got "${'a'.repeat(57)}"`,
+    );
+  });
+
+  test('fails in a long-named environment', () => {
+    const profile = defineProfile(Profiles.dev, { name: 'eeeeeeeeeeeeeeeeeeee', namespace: 'long-env' });
+    expectValidationError(
+      () => new ConfigBundle(newEnv(profile, 'long'), 'c', { name: 'a'.repeat(43) }),
+      `config-bundle 'long/c': 'name' must be at most 42 characters in environment 'eeeeeeeeeeeeeeeeeeee', so that the label app.kubernetes.io/instance '<name>-eeeeeeeeeeeeeeeeeeee' fits in 63 characters, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`,
+    );
+  });
+
+  test.each(['.', '..'])('fails on the setting or file name %j, which a ConfigMap cannot hold', (key) => {
+    const allowed = "must not be '.' or '..' (the API server rejects them as ConfigMap and Secret keys)";
+    expectValidationError(() => new ConfigBundle(newEnv(), 'c', { settings: { [key]: 'x' } }), `config-bundle 'dev/c': 'settings' ${allowed}, got "${key}"`);
+    expectValidationError(() => new ConfigBundle(newEnv(), 'c', { files: { [key]: 'x' } }), `config-bundle 'dev/c': 'files' ${allowed}, got "${key}"`);
+    expectValidationError(
+      () => new ConfigBundle(newEnv(), 'c', { secrets: { TOKEN: { secretName: 's', key } } }),
+      `config-bundle 'dev/c': 'secrets.TOKEN.key' ${allowed}, got "${key}"`,
+    );
+  });
+
+  test('fails on files of more than 1 MiB in all, counted in UTF-8 bytes', () => {
+    // GIVEN a bundle whose files hold 1 MiB less 1 byte
+    const bundle = new ConfigBundle(newEnv(), 'c', { files: { 'a.txt': 'a'.repeat(1048575) } });
+
+    // WHEN / THEN one more ASCII byte fits, a two-byte character does not
+    expectValidationError(
+      () => bundle.addFile('b.txt', 'é'),
+      "config-bundle 'dev/c': 'files.b.txt' must keep the data of ConfigMap 'c-files' within 1048576 bytes (1 MiB, the API server's limit); it would hold 1048577, got \"é\"",
+    );
+    expect(() => bundle.addFile('c.txt', 'c')).not.toThrow();
+    expect(Object.keys(bundle.files)).toStrictEqual(['a.txt', 'c.txt']);
+  });
+
+  test('fails on settings of more than 1 MiB in all', () => {
+    // GIVEN
+    const bundle = new ConfigBundle(newEnv(), 'c', { settings: { A: 'a'.repeat(1048576) } });
+
+    // WHEN / THEN
+    expectValidationError(
+      () => bundle.addSetting('B', 'b'),
+      "config-bundle 'dev/c': 'settings.B' must keep the data of ConfigMap 'c' within 1048576 bytes (1 MiB, the API server's limit); it would hold 1048577, got \"b\"",
     );
   });
 });

@@ -1,4 +1,4 @@
-import { ConfigBundle, CronJob, CronJobProps, Environment, PostgresDb, Profiles } from 'kubestack';
+import { ConfigBundle, CronJob, CronJobProps, Environment, PostgresDb, Profiles, defineProfile } from 'kubestack';
 import { SCHEDULE_MACROS, checkSchedule, checkTimeZone } from '../lib/private/schedule';
 import { K8sObject, envValue, expectValidationError, find, newEnv, ofKind, synthObjects } from './util';
 
@@ -492,5 +492,32 @@ describe('CronJob inputs the API server rejects', () => {
       () => new CronJob(newEnv(), 'nightly', { image: 'registry.example.com/t/a:1.0', schedule }),
       `cron-job 'dev/nightly': 'schedule' field 1 (minute) "*/99999999999999999999" must have steps of at most 9223372036854775807, got "${schedule}"`,
     );
+  });
+});
+
+describe('CronJob names and int32 fields the API server checks', () => {
+  test('fails on a name whose app.kubernetes.io/instance label would be longer than 63 characters in its environment', () => {
+    // GIVEN an environment with a 20-character name
+    const profile = defineProfile(Profiles.dev, { name: 'eeeeeeeeeeeeeeeeeeee', namespace: 'long-env' });
+    const build = (name: string) => () => new CronJob(newEnv(profile, 'long'), 'nightly', { image: IMAGE, schedule: '0 3 * * *', name });
+
+    // WHEN / THEN
+    expect(build('a'.repeat(42))).not.toThrow();
+    expectValidationError(
+      build('a'.repeat(43)),
+      `cron-job 'long/nightly': 'name' must be at most 42 characters in environment 'eeeeeeeeeeeeeeeeeeee', so that the label app.kubernetes.io/instance '<name>-eeeeeeeeeeeeeeeeeeee' fits in 63 characters, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`,
+    );
+  });
+
+  test.each([
+    ['successfulJobsHistoryLimit', 0],
+    ['failedJobsHistoryLimit', 0],
+  ])('fails on %s beyond the int32 range or fractional', (prop, min) => {
+    for (const value of [2 ** 31, 1.5]) {
+      expectValidationError(
+        () => new CronJob(newEnv(), 'nightly', { image: IMAGE, schedule: '0 3 * * *', [prop]: value }),
+        `cron-job 'dev/nightly': '${prop}' must be an integer from ${min} to 2147483647, got ${value}`,
+      );
+    }
   });
 });

@@ -369,10 +369,58 @@ describe('resource comparisons are exact', () => {
   });
 
   test('fails on a request larger than its limit by less than a float can tell', () => {
+    // 2^53 + 1 and 2^53 are the same double
     expectValidationError(
       () =>
-        defineProfile(Profiles.dev, { resources: { web: { cpuRequest: '1.0000000000000001', cpuLimit: '1', memoryRequest: '64Mi', memoryLimit: '128Mi' } } }),
-      "environment-profile 'dev': 'resources.web.cpuRequest' must not exceed cpuLimit 1, got \"1.0000000000000001\"",
+        defineProfile(Profiles.dev, {
+          resources: { web: { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '9007199254740993', memoryLimit: '9007199254740992' } },
+        }),
+      "environment-profile 'dev': 'resources.web.memoryRequest' must not exceed memoryLimit 9007199254740992, got \"9007199254740993\"",
     );
+  });
+
+  test('fails on a CPU finer than a millicore or a memory size in fractions of a byte, which Kubernetes rounds up', () => {
+    const web = { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '64Mi', memoryLimit: '128Mi' };
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { resources: { web: { ...web, cpuRequest: '0.0005' } } }),
+      "environment-profile 'dev': 'resources.web.cpuRequest' must be a whole number of millicores (Kubernetes rounds finer CPU up to 1m), got \"0.0005\"",
+    );
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { resources: { web: { ...web, memoryRequest: '100m' } } }),
+      "environment-profile 'dev': 'resources.web.memoryRequest' must be a whole number of bytes (a fractional byte value such as '100m' is invalid), got \"100m\"",
+    );
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { postgresStorage: '0.5' }),
+      "environment-profile 'dev': 'postgresStorage' must be a whole number of bytes (a fractional byte value such as '100m' is invalid), got \"0.5\"",
+    );
+    expect(() => defineProfile(Profiles.dev, { resources: { web: { ...web, cpuRequest: '0.25', memoryRequest: '0.5Ki' } } })).not.toThrow();
+  });
+});
+
+describe('system namespaces and int32 bounds', () => {
+  test.each(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'kube-anything'])('fails on the cluster namespace %s', (namespace) => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { namespace }),
+      `environment-profile 'dev': 'namespace' must not be 'default' or a 'kube-' namespace such as kube-system, kube-public or kube-node-lease (they belong to the cluster), got "${namespace}"`,
+    );
+  });
+
+  test('fails on an Environment whose profile targets kube-system', () => {
+    expectValidationError(
+      () => new Environment(Testing.app(), 'dev', { profile: { ...Profiles.dev, namespace: 'kube-system' } }),
+      "environment-profile 'dev': 'namespace' must not be 'default' or a 'kube-' namespace such as kube-system, kube-public or kube-node-lease (they belong to the cluster), got \"kube-system\"",
+    );
+  });
+
+  test('fails on replicas and HPA bounds that do not fit the int32 fields they go to', () => {
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { replicas: 2 ** 31 }),
+      "environment-profile 'dev': 'replicas' must be at most 2147483647 (the API server stores it in an int32), got 2147483648",
+    );
+    expectValidationError(
+      () => defineProfile(Profiles.dev, { autoscaling: { minReplicas: 2, maxReplicas: 2 ** 31, targetCpuPercent: 50 } }),
+      "environment-profile 'dev': 'autoscaling.maxReplicas' must be at most 2147483647 (the API server stores it in an int32), got 2147483648",
+    );
+    expect(() => defineProfile(Profiles.dev, { autoscaling: { minReplicas: 2, maxReplicas: 2 ** 31 - 1, targetCpuPercent: 50 } })).not.toThrow();
   });
 });

@@ -111,7 +111,8 @@ const envName = fc
 const plainValue = fc.string({ maxLength: 40 }).filter((v) => !v.includes('@'));
 const configKey = fc
   .string({ unit: fc.constantFrom(...alnum, '-', '_', '.'), minLength: 1, maxLength: 30 })
-  .filter((k) => !isSecretName(k) && k !== '__proto__' && k !== 'constructor');
+  // '.' and '..' are not ConfigMap or Secret keys (IsConfigMapKey)
+  .filter((k) => !isSecretName(k) && k !== '__proto__' && k !== 'constructor' && k !== '.' && k !== '..');
 const httpPath = fc.array(label(10), { maxLength: 3 }).map((p) => '/' + p.join('/'));
 const uid = fc.integer({ min: 1, max: 2147483647 });
 
@@ -196,7 +197,7 @@ const validPostgres = perProfile(() =>
   fc
     .record(
       {
-        name: label(54),
+        name: label(52), // a StatefulSet: controller-revision-hash is <name>-<10-character hash>
         image,
         database: fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/),
         storage: fc.integer({ min: 1, max: 500 }).map((n) => `${n}Gi`),
@@ -214,7 +215,7 @@ const validRedis = perProfile(() =>
   fc
     .record(
       {
-        name: label(54),
+        name: label(52), // a StatefulSet with persistence
         image,
         maxmemory: fc.integer({ min: 1, max: 64 }).map((n) => `${n}mb`),
         maxmemoryPolicy: fc.constantFrom('noeviction' as const, 'allkeys-lru' as const, 'allkeys-lfu' as const, 'volatile-ttl' as const),
@@ -229,13 +230,13 @@ const validRedis = perProfile(() =>
     .map((props) => props as RedisCacheProps),
 );
 
-const validConfig = perProfile(() =>
+const validConfig = perProfile((p) =>
   fc
     .tuple(fc.uniqueArray(envName, { maxLength: 6 }), fc.nat(6))
     .chain(([keys, split]) =>
       fc.record(
         {
-          name: label(57),
+          name: label(Math.min(57, 62 - p.name.length)), // app.kubernetes.io/instance '<name>-<env>' fits in 63
           settings: fc.tuple(...keys.slice(0, split).map(() => plainValue)).map((vals) => Object.fromEntries(keys.slice(0, split).map((k, i) => [k, vals[i]]))),
           secrets: fc
             .tuple(...keys.slice(split).map(() => fc.record({ secretName: subdomain, key: configKey })))

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ConfigBundle, CronJob, Environment, Job, JobProps, PostgresDb, Profiles, WebApp } from 'kubestack';
+import { ConfigBundle, CronJob, Environment, Job, JobProps, PostgresDb, Profiles, WebApp, defineProfile } from 'kubestack';
 import { contentHash } from '../lib/private/hash';
 import { K8sObject, container, envValue, expectValidationError, find, ids, newEnv, ofKind, podSpec, synthObjects } from './util';
 
@@ -551,5 +551,32 @@ describe('Job lint waivers', () => {
     const annotations = (props: Partial<JobProps>) => synthJob(props).manifest.metadata.annotations as Record<string, string>;
     expect(Object.keys(annotations({}))).toContain('ignore-check.kube-linter.io/job-ttl-seconds-after-finished');
     expect(Object.keys(annotations({ ttlSecondsAfterFinished: 3600 }))).not.toContain('ignore-check.kube-linter.io/job-ttl-seconds-after-finished');
+  });
+});
+
+describe('Job inputs the API server rejects', () => {
+  test('fails on a name whose app.kubernetes.io/instance label would be longer than 63 characters in its environment', () => {
+    // GIVEN an environment with a 20-character name
+    const profile = defineProfile(Profiles.dev, { name: 'eeeeeeeeeeeeeeeeeeee', namespace: 'long-env' });
+    const build = (name: string) => () => new Job(newEnv(profile, 'long'), 'migrate', { image: IMAGE, name });
+
+    // WHEN / THEN
+    expect(build('a'.repeat(42))).not.toThrow();
+    expectValidationError(
+      build('a'.repeat(43)),
+      `job 'long/migrate': 'name' must be at most 42 characters in environment 'eeeeeeeeeeeeeeeeeeee', so that the label app.kubernetes.io/instance '<name>-eeeeeeeeeeeeeeeeeeee' fits in 63 characters, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`,
+    );
+  });
+
+  test.each([
+    ['backoffLimit', 2 ** 31],
+    ['activeDeadlineSeconds', 2 ** 31],
+    ['ttlSecondsAfterFinished', 2 ** 31],
+  ])('fails on %s beyond the int32 range', (prop, value) => {
+    const min = prop === 'activeDeadlineSeconds' ? 1 : 0;
+    expectValidationError(
+      () => new Job(newEnv(), 'migrate', { image: IMAGE, [prop]: value }),
+      `job 'dev/migrate': '${prop}' must be an integer from ${min} to 2147483647, got ${value}`,
+    );
   });
 });

@@ -25,6 +25,18 @@ import {
   formatValue,
   quantityValue,
   compareQuantities,
+  checkAnnotationKey,
+  checkAnnotationsSize,
+  checkByteQuantity,
+  checkConfigMapSize,
+  checkCpuQuantity,
+  checkIngressPath,
+  checkInstanceLabel,
+  checkInt32Max,
+  checkNamespaceName,
+  checkServiceName,
+  checkStatefulSetName,
+  checkUid,
 } from '../lib/private/validate';
 
 const subject = { kind: 'web-app', path: 'prod/web' };
@@ -313,5 +325,96 @@ describe('compareQuantities', () => {
   ])('compares %s with %s exactly (%i)', (a, b, expected) => {
     expect(Math.sign(compareQuantities(a, b))).toBe(expected);
     expect(Math.sign(compareQuantities(b, a))).toBe(expected === 0 ? 0 : -expected);
+  });
+});
+
+describe('checks that mirror the API server', () => {
+  test('checkQuantity follows resource.ParseQuantity and fails on values the server would round or cap', () => {
+    for (const q of ['1e3', '1E3', '1Ki', '0.5', '.5', '500m', '1.5Gi', '1e-9', '9223372036854775807', '7Ei']) expect(checkQuantity(q)).toBeUndefined();
+    for (const q of ['-1', '+1', '1.', '1GB', '1 Gi', '', '1e', '1n']) expect(checkQuantity(q)).toContain('must be a Kubernetes quantity');
+    expect(checkQuantity('1e-10')).toBe('must not be more precise than 1n, a billionth (the API server rounds finer values up)');
+    expect(checkQuantity('0.0000000001')).toBe('must not be more precise than 1n, a billionth (the API server rounds finer values up)');
+    expect(checkQuantity('9223372036854775808')).toBe('must be at most 9223372036854775807 (2^63-1, the largest quantity the API server keeps)');
+    expect(checkQuantity('9Ei')).toBe('must be at most 9223372036854775807 (2^63-1, the largest quantity the API server keeps)');
+    expect(checkQuantity('1e31')).toBe('must have an exponent from e-30 to e30');
+  });
+
+  test('checkCpuQuantity takes whole millicores, checkByteQuantity whole bytes', () => {
+    expect(checkCpuQuantity('0.001')).toBeUndefined();
+    expect(checkCpuQuantity('1500m')).toBeUndefined();
+    expect(checkCpuQuantity('0.0015')).toBe('must be a whole number of millicores (Kubernetes rounds finer CPU up to 1m)');
+    expect(checkByteQuantity('0.5Ki')).toBeUndefined();
+    expect(checkByteQuantity('1e3')).toBeUndefined();
+    expect(checkByteQuantity('1500m')).toBe("must be a whole number of bytes (a fractional byte value such as '100m' is invalid)");
+    expect(checkByteQuantity('10GB')).toContain('must be a Kubernetes quantity');
+  });
+
+  test('checkInt32Max and checkUid stop at 2147483647', () => {
+    expect(checkInt32Max(2147483647)).toBeUndefined();
+    expect(checkInt32Max(2147483648)).toBe('must be at most 2147483647 (the API server stores it in an int32)');
+    expect(checkUid(2147483647)).toBeUndefined();
+    expect(checkUid(2147483648)).toBe("must be a UID of at most 2147483647 (the API server's limit)");
+    expect(checkUid(1.5)).toBe('must be a non-zero UID (an integer >= 1)');
+  });
+
+  test('checkInstanceLabel leaves room for -<environment> in 63 characters', () => {
+    expect(checkInstanceLabel('a'.repeat(55), 'staging')).toBeUndefined();
+    expect(checkInstanceLabel('a'.repeat(56), 'staging')).toBe(
+      "must be at most 55 characters in environment 'staging', so that the label app.kubernetes.io/instance '<name>-staging' fits in 63 characters",
+    );
+  });
+
+  test('checkServiceName and checkStatefulSetName', () => {
+    expect(checkServiceName('web')).toBeUndefined();
+    expect(checkServiceName('9web')).toBe('must start with a letter: it names a Service, whose name the API server requires to be a DNS-1035 label');
+    expect(checkStatefulSetName('a'.repeat(52))).toBeUndefined();
+    expect(checkStatefulSetName('a'.repeat(53))).toContain('must be at most 52 characters for a StatefulSet');
+  });
+
+  test('checkNamespaceName refuses the namespaces of the cluster', () => {
+    expect(checkNamespaceName('shop-prod')).toBeUndefined();
+    expect(checkNamespaceName('kubernetes')).toBeUndefined();
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      expect(checkNamespaceName(ns)).toBe(
+        "must not be 'default' or a 'kube-' namespace such as kube-system, kube-public or kube-node-lease (they belong to the cluster)",
+      );
+    }
+    expect(checkNamespaceName('Prod')).toContain('must be a DNS-1123 label');
+  });
+
+  test("checkConfigKey refuses '.' and '..', checkConfigMapSize 1 MiB", () => {
+    expect(checkConfigKey('.env')).toBeUndefined();
+    expect(checkConfigKey('.')).toBe("must not be '.' or '..' (the API server rejects them as ConfigMap and Secret keys)");
+    expect(checkConfigKey('a'.repeat(254))).toBe("must be a ConfigMap key (letters, digits, '-', '_' and '.')");
+    expect(checkConfigMapSize('c', 1048576)).toBeUndefined();
+    expect(checkConfigMapSize('c', 1048577)).toBe(
+      "must keep the data of ConfigMap 'c' within 1048576 bytes (1 MiB, the API server's limit); it would hold 1048577",
+    );
+  });
+
+  test('checkAnnotationKey and checkAnnotationsSize follow the API server', () => {
+    expect(checkAnnotationKey('nginx.ingress.kubernetes.io/rewrite-target')).toBeUndefined();
+    expect(checkAnnotationKey('Description')).toBeUndefined();
+    for (const k of ['a..b/x', '/x', 'a/b/c', `${'p'.repeat(254)}/x`, `x/${'n'.repeat(64)}`, 'x/-n']) {
+      expect(checkAnnotationKey(k)).toBe('must have keys of the form [prefix/]name');
+    }
+    expect(checkAnnotationKey('constructor')).toContain("must not be '__proto__' or 'constructor'");
+    expect(checkAnnotationsSize({ k: 'v'.repeat(262143) })).toBeUndefined();
+    expect(checkAnnotationsSize({ k: 'é'.repeat(131072) })).toContain('they would hold 262145');
+  });
+
+  test('checkHostname refuses IPv4 addresses but not names that only look numeric', () => {
+    expect(checkHostname('192.168.0.1')).toBe('must be a DNS name, not an IP address (the API server rejects IP addresses as Ingress hosts)');
+    expect(checkHostname('999.1.1.1')).toBeUndefined();
+    expect(checkHostname('1.2.3.example.com')).toBeUndefined();
+  });
+
+  test('checkIngressPath follows validateHTTPIngressPath, and ingress-nginx for the nginx class', () => {
+    for (const p of ['/', '/api', '/api/', '/a.b/c-d_e~f']) expect(checkIngressPath(p, true)).toBeUndefined();
+    expect(checkIngressPath('api', false)).toBe("must be an absolute HTTP path such as '/healthz'");
+    expect(checkIngressPath('/a%2Fb', false)).toBe("must not contain '%2F' (the API server rejects it in a Prefix path)");
+    expect(checkIngressPath('/..', false)).toBe("must not end with '/..' (the API server rejects it in a Prefix path)");
+    expect(checkIngressPath('/a:b', false)).toBeUndefined();
+    expect(checkIngressPath('/a:b', true)).toContain("with ingress class 'nginx'");
   });
 });

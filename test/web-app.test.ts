@@ -1150,3 +1150,115 @@ describe('replicas and an HPA', () => {
     expect(ofKind(objs, 'HorizontalPodAutoscaler')).toStrictEqual([]);
   });
 });
+
+describe('WebApp inputs the API server rejects', () => {
+  const LONG_ENV = defineProfile(Profiles.dev, { name: 'eeeeeeeeeeeeeeeeeeee', namespace: 'long-env' });
+  const build =
+    (props: Partial<WebAppProps>, profile = Profiles.dev) =>
+    () =>
+      synthWeb(props, profile);
+
+  test('fails on a name whose app.kubernetes.io/instance label would be longer than 63 characters in its environment', () => {
+    // GIVEN an environment with a 20-character name: '<name>-<env>' leaves 42 characters for the name
+    expect(build({ name: 'a'.repeat(42) }, LONG_ENV)).not.toThrow();
+
+    // WHEN / THEN
+    expectValidationError(
+      () => new WebApp(newEnv(LONG_ENV, 'long'), 'web', { image: IMAGE, name: 'a'.repeat(43) }),
+      `web-app 'long/web': 'name' must be at most 42 characters in environment 'eeeeeeeeeeeeeeeeeeee', so that the label app.kubernetes.io/instance '<name>-eeeeeeeeeeeeeeeeeeee' fits in 63 characters, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`,
+    );
+  });
+
+  test('fails on a name that starts with a digit, which a Service name cannot', () => {
+    expectValidationError(
+      build({ name: '1web' }),
+      "web-app 'dev/web': 'name' must start with a letter: it names a Service, whose name the API server requires to be a DNS-1035 label, got \"1web\"",
+    );
+  });
+
+  test.each([
+    ['/a//b', "must not contain '//' (the API server rejects it in a Prefix path)"],
+    ['/a/./b', "must not contain '/./' (the API server rejects it in a Prefix path)"],
+    ['/a/../b', "must not contain '/../' (the API server rejects it in a Prefix path)"],
+    ['/a%2fb', "must not contain '%2f' (the API server rejects it in a Prefix path)"],
+    ['/a/..', "must not end with '/..' (the API server rejects it in a Prefix path)"],
+    ['/a/.', "must not end with '/.' (the API server rejects it in a Prefix path)"],
+    [
+      '/api;v=1',
+      "must use only letters, digits, '-', '.', '_', '~' and '/' with ingress class 'nginx' (ingress-nginx rejects other characters in a Prefix path)",
+    ],
+  ])('fails on the Ingress path %s', (path, allowed) => {
+    expectValidationError(build({ ingress: { paths: [path] } }), `web-app 'dev/web': 'ingress.paths' ${allowed}, got "${path}"`);
+  });
+
+  test('accepts characters outside the ingress-nginx set with another ingress class', () => {
+    expect(build({ ingress: { paths: ['/api;v=1'], ingressClassName: 'traefik' } })).not.toThrow();
+    expect(build({ ingress: { paths: ['/xpto/~user9/t-e_st.exe'] } })).not.toThrow();
+  });
+
+  test('fails on an IP address as Ingress host', () => {
+    expectValidationError(
+      build({ ingress: { hosts: ['10.0.0.1'] } }),
+      "web-app 'dev/web': 'ingress.hosts' must be a DNS name, not an IP address (the API server rejects IP addresses as Ingress hosts), got \"10.0.0.1\"",
+    );
+  });
+
+  test('fails on a default host longer than 253 characters, composed from the name and the profile domain', () => {
+    // GIVEN a domain of 251 characters: '<name>.<domain>' is longer than 253
+    const domain = `${'d'.repeat(61)}.${'d'.repeat(61)}.${'d'.repeat(61)}.${'d'.repeat(61)}.com`;
+    const profile = defineProfile(Profiles.dev, { domain });
+
+    // WHEN / THEN
+    expectValidationError(
+      build({ ingress: {} }, profile),
+      `web-app 'dev/web': 'ingress.hosts' must be a DNS hostname such as 'app.example.com' (lowercase, no scheme, port or path), got "web.${domain}"`,
+    );
+  });
+
+  test('fails on an annotation key whose prefix is not a DNS subdomain', () => {
+    expectValidationError(
+      build({ ingress: { annotations: { 'a..b/x': 'y' } } }),
+      "web-app 'dev/web': 'ingress.annotations' must have keys of the form [prefix/]name, got \"a..b/x\"",
+    );
+  });
+
+  test('fails on annotations larger than 256 KiB in all', () => {
+    // GIVEN
+    const annotations = { 'example.com/big': 'x'.repeat(262144) };
+
+    // WHEN / THEN
+    expectValidationError(
+      build({ ingress: { annotations } }),
+      `web-app 'dev/web': 'ingress.annotations' must keep the object's annotations within 262144 bytes (256 KiB, keys and values, the API server's limit); they would hold 262159, got {"example.com/big":"${'x'.repeat(97)}...`,
+    );
+  });
+
+  test('fails on an HPA maximum larger than an int32', () => {
+    expectValidationError(
+      build({ autoscaling: { minReplicas: 1, maxReplicas: 2 ** 31, targetCpuPercent: 50 } }),
+      "web-app 'dev/web': 'autoscaling.maxReplicas' must be at most 2147483647 (the API server stores it in an int32), got 2147483648",
+    );
+  });
+
+  test('fails on a UID larger than the API server accepts', () => {
+    expectValidationError(
+      build({ runAsUser: 2 ** 31 }),
+      "web-app 'dev/web': 'runAsUser' must be a UID of at most 2147483647 (the API server's limit), got 2147483648",
+    );
+  });
+
+  test('fails on quantities the API server would round or cap', () => {
+    expectValidationError(
+      build({ resources: { cpuRequest: '0.5m' } }),
+      "web-app 'dev/web': 'resources.cpuRequest' must be a whole number of millicores (Kubernetes rounds finer CPU up to 1m), got \"0.5m\"",
+    );
+    expectValidationError(
+      build({ resources: { memoryLimit: '10000000Ei' } }),
+      "web-app 'dev/web': 'resources.memoryLimit' must be at most 9223372036854775807 (2^63-1, the largest quantity the API server keeps), got \"10000000Ei\"",
+    );
+    expectValidationError(
+      build({ resources: { memoryLimit: '1e999999999' } }),
+      "web-app 'dev/web': 'resources.memoryLimit' must have an exponent from e-30 to e30, got \"1e999999999\"",
+    );
+  });
+});

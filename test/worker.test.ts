@@ -923,3 +923,43 @@ describe('Worker in a production environment', () => {
     expect(report.waivers.map((w) => [w.rule, w.object.name, w.suppressed])).toStrictEqual([['probes', 'jobs', 2]]);
   });
 });
+
+describe('Worker inputs the API server rejects', () => {
+  test('fails on a name whose app.kubernetes.io/instance label would be longer than 63 characters in its environment', () => {
+    // GIVEN an environment with a 20-character name
+    const profile = defineProfile(Profiles.dev, { name: 'eeeeeeeeeeeeeeeeeeee', namespace: 'long-env' });
+
+    // WHEN / THEN
+    expect(build({ name: 'a'.repeat(42) }, profile)).not.toThrow();
+    expectValidationError(
+      build({ name: 'a'.repeat(43) }, profile),
+      `worker 'eeeeeeeeeeeeeeeeeeee/jobs': 'name' must be at most 42 characters in environment 'eeeeeeeeeeeeeeeeeeee', so that the label app.kubernetes.io/instance '<name>-eeeeeeeeeeeeeeeeeeee' fits in 63 characters, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`,
+    );
+  });
+
+  test('fails on a noProbeReason too large for the annotations of the Deployment', () => {
+    // GIVEN a reason of 256 KiB: with the waiver key and the kube-score annotation, the annotations exceed the limit
+    const noProbeReason = 'x'.repeat(262144);
+
+    // WHEN / THEN
+    expect(thrownMessage(build({ probe: false, noProbeReason }))).toMatch(
+      /^worker 'dev\/jobs': 'noProbeReason' must keep the object's annotations within 262144 bytes \(256 KiB, keys and values, the API server's limit\); they would hold \d+, got "x+"$/,
+    );
+  });
+
+  test('fails on a UID larger than the API server accepts', () => {
+    expectValidationError(
+      build({ runAsUser: 2 ** 31 }),
+      "worker 'dev/jobs': 'runAsUser' must be a UID of at most 2147483647 (the API server's limit), got 2147483648",
+    );
+  });
+});
+
+function thrownMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the call to throw');
+}

@@ -1,5 +1,5 @@
 import type { AutoscalingSpec, ResourceSpec } from '../environment-profile';
-import { Subject, assertValid, checkInteger, checkQuantity, checkRecord, compareQuantities, fail } from './validate';
+import { Subject, assertValid, checkByteQuantity, checkCpuQuantity, checkInt32Max, checkInteger, checkRecord, compareQuantities, fail } from './validate';
 
 /**
  * Checks of the specs that a profile holds and constructs accept: container resources and HPA
@@ -18,11 +18,15 @@ export const RESOURCE_FIELDS = fieldsOf<ResourceSpec>({ cpuRequest: true, memory
 
 export const AUTOSCALING_FIELDS = fieldsOf<AutoscalingSpec>({ minReplicas: true, maxReplicas: true, targetCpuPercent: true });
 
-/** Validates a ResourceSpec: four quantities, with each request no larger than its limit. */
+/**
+ * Validates a ResourceSpec: four quantities (CPU in whole millicores, memory in whole bytes), with
+ * each request no larger than its limit.
+ */
 export function validateResources(subject: Subject, prop: string, spec: ResourceSpec): void {
   assertValid(subject, prop, spec, checkRecord(spec));
   for (const field of RESOURCE_FIELDS) {
-    assertValid(subject, `${prop}.${field}`, spec[field], checkQuantity(spec[field]));
+    const check = field.startsWith('cpu') ? checkCpuQuantity : checkByteQuantity;
+    assertValid(subject, `${prop}.${field}`, spec[field], check(spec[field]));
   }
   if (compareQuantities(spec.cpuRequest, spec.cpuLimit) > 0) {
     fail(subject, `${prop}.cpuRequest`, spec.cpuRequest, `must not exceed cpuLimit ${spec.cpuLimit}`);
@@ -32,11 +36,11 @@ export function validateResources(subject: Subject, prop: string, spec: Resource
   }
 }
 
-/** Validates HPA settings: 1 <= min <= max and a CPU target from 1 to 100 percent. */
+/** Validates HPA settings: 1 <= min <= max <= 2147483647 (int32 fields) and a CPU target from 1 to 100 percent. */
 export function validateAutoscaling(subject: Subject, prop: string, spec: AutoscalingSpec): void {
   assertValid(subject, prop, spec, checkRecord(spec));
-  assertValid(subject, `${prop}.minReplicas`, spec.minReplicas, checkInteger(spec.minReplicas, 1));
-  assertValid(subject, `${prop}.maxReplicas`, spec.maxReplicas, checkInteger(spec.maxReplicas, 1));
+  assertValid(subject, `${prop}.minReplicas`, spec.minReplicas, checkInteger(spec.minReplicas, 1) ?? checkInt32Max(spec.minReplicas));
+  assertValid(subject, `${prop}.maxReplicas`, spec.maxReplicas, checkInteger(spec.maxReplicas, 1) ?? checkInt32Max(spec.maxReplicas));
   if (spec.minReplicas > spec.maxReplicas) {
     fail(subject, `${prop}.minReplicas`, spec.minReplicas, `must not exceed maxReplicas (${spec.maxReplicas})`);
   }

@@ -102,14 +102,112 @@ export function checkDnsSubdomain(value: unknown): string | undefined {
   return undefined;
 }
 
-/** A fully qualified host name for an Ingress rule (no wildcard, no port, no scheme). */
+/**
+ * A fully qualified host name for an Ingress rule (no wildcard, no port, no scheme), and not an
+ * IPv4 address, which is also a DNS-1123 subdomain but which the API server rejects as a host
+ * (`validateIngressRules`: "must be a DNS name, not an IP address").
+ */
 export function checkHostname(value: unknown): string | undefined {
   const allowed = "must be a DNS hostname such as 'app.example.com' (lowercase, no scheme, port or path)";
   if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value) || !value.includes('.')) {
     return allowed;
   }
   if (value.split('.').some((label) => label.length > 63)) return allowed;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(value) && value.split('.').every((octet) => parseInt(octet, 10) <= 255)) {
+    return 'must be a DNS name, not an IP address (the API server rejects IP addresses as Ingress hosts)';
+  }
   return undefined;
+}
+
+/** Most characters of a label value. */
+export const MAX_LABEL_VALUE = 63;
+
+/**
+ * A name that goes into the label `app.kubernetes.io/instance` as `<name>-<environment>`: the
+ * composed value must fit in a label value (63 characters), which depends on the profile's name.
+ */
+export function checkInstanceLabel(name: string, environment: string): string | undefined {
+  const composed = `${name}-${environment}`;
+  if (composed.length <= MAX_LABEL_VALUE) return undefined;
+  return `must be at most ${MAX_LABEL_VALUE - environment.length - 1} characters in environment '${environment}', so that the label app.kubernetes.io/instance '<name>-${environment}' fits in ${MAX_LABEL_VALUE} characters`;
+}
+
+/**
+ * The name of a Service (or of an object whose name a Service shares): a DNS-1035 label, so it
+ * must start with a letter, where a DNS-1123 label may start with a digit (`ValidateServiceName`).
+ * Call it after {@link checkDnsLabel}.
+ */
+export function checkServiceName(value: string): string | undefined {
+  return /^[a-z]/.test(value) ? undefined : 'must start with a letter: it names a Service, whose name the API server requires to be a DNS-1035 label';
+}
+
+/** Longest StatefulSet name: 63 - 11 for the `-<hash>` of the controller-revision-hash label. */
+export const MAX_STATEFULSET_NAME = 52;
+
+/**
+ * The name of a StatefulSet. The API server accepts any DNS-1123 label, but the StatefulSet
+ * controller labels each pod `controller-revision-hash: <name>-<hash of up to 10 characters>` and
+ * cannot create the pods when that value is longer than 63 (kubernetes/kubernetes#64023).
+ */
+export function checkStatefulSetName(value: string): string | undefined {
+  return value.length > MAX_STATEFULSET_NAME
+    ? `must be at most ${MAX_STATEFULSET_NAME} characters for a StatefulSet, whose controller labels each pod controller-revision-hash '<name>-<hash of up to 10 characters>', which must fit in 63`
+    : undefined;
+}
+
+/** Namespaces that belong to the cluster, not to an application. */
+export function checkNamespaceName(value: unknown): string | undefined {
+  const problem = checkDnsLabel(value);
+  if (problem !== undefined) return problem;
+  if (value === 'default' || (value as string).startsWith('kube-')) {
+    return "must not be 'default' or a 'kube-' namespace such as kube-system, kube-public or kube-node-lease (they belong to the cluster)";
+  }
+  return undefined;
+}
+
+/** Most bytes of data in a ConfigMap or a Secret (`core.MaxSecretSize`). */
+export const MAX_CONFIG_DATA_BYTES = 1048576;
+
+/**
+ * The data of a ConfigMap: its values may hold at most 1 MiB in all, counted in UTF-8 bytes (see
+ * {@link utf8Bytes}), as the API server counts them (`ValidateConfigMap`: "must have at most
+ * 1048576 bytes"). `bytes` is the total of the values.
+ */
+export function checkConfigMapSize(configMapName: string, bytes: number): string | undefined {
+  return bytes > MAX_CONFIG_DATA_BYTES
+    ? `must keep the data of ConfigMap '${configMapName}' within ${MAX_CONFIG_DATA_BYTES} bytes (1 MiB, the API server's limit); it would hold ${bytes}`
+    : undefined;
+}
+
+/** Bytes of a string in UTF-8, as the API server measures data and annotations. */
+export function utf8Bytes(value: string): number {
+  return Buffer.byteLength(value, 'utf8');
+}
+
+/** Most bytes of all the annotations of one object, keys and values (`TotalAnnotationSizeLimitB`). */
+export const MAX_ANNOTATIONS_BYTES = 262144;
+
+/** The annotations of one object: keys and values at most 256 KiB in all, as the API server counts them. */
+export function checkAnnotationsSize(annotations: Record<string, string>): string | undefined {
+  let bytes = 0;
+  for (const [k, v] of Object.entries(annotations)) bytes += utf8Bytes(k) + utf8Bytes(v);
+  return bytes > MAX_ANNOTATIONS_BYTES
+    ? `must keep the object's annotations within ${MAX_ANNOTATIONS_BYTES} bytes (256 KiB, keys and values, the API server's limit); they would hold ${bytes}`
+    : undefined;
+}
+
+/**
+ * An annotation key, `[prefix/]name`: the prefix a DNS-1123 subdomain, the name at most 63
+ * characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit.
+ */
+export function checkAnnotationKey(value: string): string | undefined {
+  const allowed = 'must have keys of the form [prefix/]name';
+  const m = /^(?:([^/]*)\/)?([^/]*)$/.exec(value);
+  if (!m) return allowed;
+  const [, prefix, name] = m;
+  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(name)) return allowed;
+  if (prefix !== undefined && checkDnsSubdomain(prefix) !== undefined) return allowed;
+  return checkObjectKey(value);
 }
 
 /** A TCP port: an integer from 1 to 65535. */
@@ -128,17 +226,75 @@ export function checkInteger(value: unknown, min: number, max = Number.MAX_SAFE_
   return undefined;
 }
 
-/** A UID or GID a container may run as: not root, and within the 32-bit signed range Kubernetes accepts. */
-export function checkUid(value: unknown): string | undefined {
-  return checkInteger(value, 1, 2147483647) ? 'must be a non-zero UID (an integer >= 1)' : undefined;
+/** Largest value of a Kubernetes int32 field (replicas, ports, HPA bounds, history limits…). */
+export const INT32_MAX = 2147483647;
+
+/**
+ * For an integer already checked against its lower bound: at most {@link INT32_MAX}, since the API
+ * server stores it in an int32 and rejects a larger value.
+ */
+export function checkInt32Max(value: number): string | undefined {
+  return value > INT32_MAX ? `must be at most ${INT32_MAX} (the API server stores it in an int32)` : undefined;
 }
 
-/** A Kubernetes quantity such as `250m`, `512Mi` or `10Gi`. `10GB` is not one. */
+/**
+ * A UID or GID a container may run as: not root, and at most 2147483647, the largest ID the API
+ * server accepts (`IsValidUserID`).
+ */
+export function checkUid(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value > INT32_MAX) return `must be a UID of at most ${INT32_MAX} (the API server's limit)`;
+  return checkInteger(value, 1, INT32_MAX) ? 'must be a non-zero UID (an integer >= 1)' : undefined;
+}
+
+/** Largest quantity the API server keeps: it caps a larger binary-suffixed one at 2^63-1 without a word. */
+const MAX_QUANTITY = 2n ** 63n - 1n;
+
+/**
+ * A Kubernetes quantity such as `250m`, `512Mi` or `10Gi`. `10GB` is not one. The grammar is a
+ * subset of `resource.ParseQuantity` (k8s.io/apimachinery): no sign, no `n`/`u` suffixes and no
+ * bare trailing dot (`1.`). Values the API server would change silently fail too: more precise
+ * than 1n (it rounds them up to the next nano unit) and larger than 2^63-1 (it caps binary ones).
+ */
 export function checkQuantity(value: unknown): string | undefined {
   if (typeof value !== 'string' || !QUANTITY.test(value)) {
     return "must be a Kubernetes quantity such as '500m', '256Mi' or '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T)";
   }
+  const exponent = /[eE]([+-]?\d+)$/.exec(value);
+  if (exponent && Math.abs(parseInt(exponent[1], 10)) > 30) return 'must have an exponent from e-30 to e30';
+  const q = exactQuantity(value);
+  if (!scaledIsInteger(q, 9)) return 'must not be more precise than 1n, a billionth (the API server rounds finer values up)';
+  const limit = q.pow10 >= 0 ? MAX_QUANTITY : MAX_QUANTITY * 10n ** BigInt(-q.pow10);
+  if (q.num * 10n ** BigInt(Math.max(q.pow10, 0)) * 2n ** BigInt(q.pow2) > limit) {
+    return `must be at most ${MAX_QUANTITY} (2^63-1, the largest quantity the API server keeps)`;
+  }
   return undefined;
+}
+
+/**
+ * A CPU quantity in whole millicores (`250m`, `0.5`, `2`). The API server keeps `0.0005`, but the
+ * scheduler and the kubelet count CPU in millicores and round it up to `1m`, so it fails here.
+ */
+export function checkCpuQuantity(value: unknown): string | undefined {
+  const problem = checkQuantity(value);
+  if (problem !== undefined) return problem;
+  return scaledIsInteger(exactQuantity(value as string), 3) ? undefined : 'must be a whole number of millicores (Kubernetes rounds finer CPU up to 1m)';
+}
+
+/**
+ * A memory or storage quantity in whole bytes (`256Mi`, `1.5Gi`, `1e9`). `100m` of memory is a
+ * tenth of a byte: the API server warns that a fractional byte value is invalid and rounds it up.
+ */
+export function checkByteQuantity(value: unknown): string | undefined {
+  const problem = checkQuantity(value);
+  if (problem !== undefined) return problem;
+  return scaledIsInteger(exactQuantity(value as string), 0) ? undefined : "must be a whole number of bytes (a fractional byte value such as '100m' is invalid)";
+}
+
+/** Whether `q × 10^pow` is an integer. */
+function scaledIsInteger(q: ExactQuantity, pow: number): boolean {
+  const p = q.pow10 + pow;
+  if (p >= 0) return true;
+  return (q.num * 2n ** BigInt(q.pow2)) % 10n ** BigInt(-p) === 0n;
 }
 
 /** An exact quantity: `num × 10^pow10 × 2^pow2`. */
@@ -225,10 +381,12 @@ export function checkEnvName(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A key of a ConfigMap or a Secret (`IsConfigMapKey`): at most 253 of `[-._a-zA-Z0-9]`, and not `.` or `..`. */
 export function checkConfigKey(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 253 || !CONFIG_KEY.test(value)) {
     return "must be a ConfigMap key (letters, digits, '-', '_' and '.')";
   }
+  if (value === '.' || value === '..') return "must not be '.' or '..' (the API server rejects them as ConfigMap and Secret keys)";
   return undefined;
 }
 
@@ -258,6 +416,30 @@ export function checkStringList(value: unknown): string | undefined {
 
 export function checkHttpPath(value: unknown): string | undefined {
   if (typeof value !== 'string' || !HTTP_PATH.test(value)) return "must be an absolute HTTP path such as '/healthz'";
+  return undefined;
+}
+
+const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
+const INVALID_PATH_SUFFIXES = ['/..', '/.'];
+// ingress-nginx (strict-validate-path-type, on by default since v1.12) admits only these in a
+// Prefix or Exact path.
+const NGINX_PATH = /^\/[A-Za-z0-9\-._~/]*$/;
+
+/**
+ * A path of an Ingress rule with `pathType: Prefix`: an absolute HTTP path without the sequences
+ * the API server rejects (`validateHTTPIngressPath`: `//`, `/./`, `/../`, `%2f`, and a trailing
+ * `/..` or `/.`); for the `nginx` class also only the characters ingress-nginx's admission
+ * webhook admits.
+ */
+export function checkIngressPath(value: unknown, nginx: boolean): string | undefined {
+  const problem = checkHttpPath(value);
+  if (problem !== undefined) return problem;
+  const path = value as string;
+  for (const seq of INVALID_PATH_SEQUENCES) if (path.includes(seq)) return `must not contain '${seq}' (the API server rejects it in a Prefix path)`;
+  for (const suffix of INVALID_PATH_SUFFIXES) if (path.endsWith(suffix)) return `must not end with '${suffix}' (the API server rejects it in a Prefix path)`;
+  if (nginx && !NGINX_PATH.test(path)) {
+    return "must use only letters, digits, '-', '.', '_', '~' and '/' with ingress class 'nginx' (ingress-nginx rejects other characters in a Prefix path)";
+  }
   return undefined;
 }
 
