@@ -194,11 +194,16 @@ export class Environment extends Chart {
     this.secrets.set(secretName, entry);
   }
 
-  /** Every Secret the environment's workloads reference, sorted by name, keys sorted. */
+  /** Every Secret the environment's workloads reference, sorted by name, keys sorted; `urlKeys` only where a key goes into a URL. */
   public get requiredSecrets(): RequiredSecret[] {
     return [...this.secrets.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([secretName, e]) => ({ secretName, keys: [...e.keys].sort(), requiredBy: e.requiredBy, urlKeys: [...e.urlKeys].sort() }));
+      .map(([secretName, e]) => ({
+        secretName,
+        keys: [...e.keys].sort(),
+        requiredBy: e.requiredBy,
+        ...(e.urlKeys.size > 0 ? { urlKeys: [...e.urlKeys].sort() } : {}),
+      }));
   }
 
   /**

@@ -254,10 +254,13 @@ describe('Environment.requiredSecrets', () => {
     env.requireSecret({ kind: 'x', path: 'dev/a' }, 'alpha', 'token');
     env.requireSecret({ kind: 'x', path: 'dev/z2' }, 'zeta', 'a');
     env.requireSecret({ kind: 'x', path: 'dev/z' }, 'zeta', 'b');
+    env.requireSecret({ kind: 'x', path: 'dev/u' }, 'url', 'password', { inUrl: true });
+    env.requireSecret({ kind: 'x', path: 'dev/u' }, 'url', 'user');
 
     // THEN
     expect(env.requiredSecrets).toStrictEqual([
       { secretName: 'alpha', keys: ['token'], requiredBy: 'dev/a' },
+      { secretName: 'url', keys: ['password', 'user'], requiredBy: 'dev/u', urlKeys: ['password'] },
       { secretName: 'zeta', keys: ['a', 'b'], requiredBy: 'dev/z' },
     ]);
   });
@@ -273,6 +276,8 @@ describe('Environment.requiredSecrets', () => {
     secrets.pop();
 
     // THEN
-    expect(env.requiredSecrets).toStrictEqual([{ secretName: 'postgres-credentials', keys: ['password', 'username'], requiredBy: 'dev/postgres' }]);
+    expect(env.requiredSecrets).toStrictEqual([
+      { secretName: 'postgres-credentials', keys: ['password', 'username'], requiredBy: 'dev/postgres', urlKeys: ['password', 'username'] },
+    ]);
   });
 });
