@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Names, Yaml } from 'cdk8s';
+import { Names } from 'cdk8s';
 import { Environment } from './environment';
 import { PolicyViolationError, PolicyWaiver, formatViolations } from './policy';
+import { writeYamlDocuments } from './private/yaml';
 
 /** Options of {@link writeEnvironments}. */
 export interface WriteEnvironmentsOptions {
@@ -68,7 +69,8 @@ export function writeEnvironments(environments: readonly Environment[], options:
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${Names.toDnsLabel(env)}.k8s.yaml`);
-    Yaml.save(file, objects);
+    // The bytes cdk8s's Yaml.save writes (lib/private/yaml.ts), streamed: no string of the whole file.
+    writeYamlDocuments(file, objects);
     return { name: env.profile.name, file, objects: objects.length, waivers };
   });
 }
