@@ -132,7 +132,7 @@ function addUnit(chart: Chart, i: number): void {
   const pgLabels = labelsOf(pg, 'database');
   const ready = 'pg_isready -h 127.0.0.1 -p 5432 -U "$POSTGRES_USER" -d "$POSTGRES_DB"';
   new k8s.KubeStatefulSet(chart, `${pg}-sts`, {
-    metadata: meta(pg, pgLabels, { 'kube-score/ignore': LINT_BASE }),
+    metadata: meta(pg, pgLabels, { 'kube-score/ignore': LINT_BASE, 'kubestack.io/protect': 'true' }),
     spec: {
       serviceName: `${pg}-headless`,
       replicas: 1,
@@ -177,7 +177,7 @@ function addUnit(chart: Chart, i: number): void {
       },
       volumeClaimTemplates: [
         {
-          metadata: { name: 'data', labels: selectorOf(pg) },
+          metadata: { name: 'data', labels: selectorOf(pg), annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } },
           spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: q('10Gi') } } },
         },
       ],

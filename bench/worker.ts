@@ -7,9 +7,22 @@
 // reported apart as `loadMs`.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
-export type Variant = 'ours' | 'ours-1pass' | 'baseline' | 'floor';
-export const VARIANTS: readonly Variant[] = ['ours', 'ours-1pass', 'baseline', 'floor'];
+/**
+ * - `ours`: what `npm run synth` does now: build, then `writeEnvironments` (every validation, one
+ *   `toJson()` per object, the gate, the YAML streamed to a file by lib/private/yaml.ts);
+ * - `before`: what it did before issue 14: the same objects and gate, serialized with cdk8s's
+ *   `Yaml.stringify` (the `yaml` package) to one string;
+ * - `baseline`: the same objects written by hand with cdk8s-plus-28's L1 classes, `app.synthYaml()`;
+ * - `floor`: `JSON.stringify` of the final objects, one document each (JSON is YAML): the
+ *   serialization limit, which no YAML writer reaches. Its bytes differ from the others'.
+ */
+export type Variant = 'ours' | 'before' | 'baseline' | 'floor';
+export const VARIANTS: readonly Variant[] = ['ours', 'before', 'baseline', 'floor'];
+/** The variants that must write the same bytes (the floor writes JSON). */
+export const YAML_VARIANTS: readonly Variant[] = ['ours', 'before', 'baseline'];
 
 export interface WorkerResult {
   readonly variant: Variant | 'objects';
@@ -57,24 +70,36 @@ function run(variant: string, n: number, outFile: string | undefined): WorkerRes
   };
   const result = (v: WorkerResult['variant'], objects: number, loadMs: number, yaml: string): WorkerResult => {
     const cpu = cpu0 ? process.cpuUsage(cpu0) : { user: 0, system: 0 };
-    return resultOf(v, n, objects, phases, phasesCpu, (cpu.user + cpu.system) / 1000, loadMs, yaml);
+    return resultOf(v, n, objects, phases, phasesCpu, (cpu.user + cpu.system) / 1000, loadMs, {
+      bytes: Buffer.byteLength(yaml),
+      sha256: sha256(yaml),
+      docs: objects,
+    });
+  };
+  /** For a variant that wrote a file: its hash and size, read back in chunks after the peak RSS is taken. */
+  const fileResult = (v: WorkerResult['variant'], file: string, loadMs: number): WorkerResult => {
+    const cpu = cpu0 ? process.cpuUsage(cpu0) : { user: 0, system: 0 };
+    const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+    const { bytes, sha256: hash, docs } = hashFile(file);
+    return { ...resultOf(v, n, docs, phases, phasesCpu, (cpu.user + cpu.system) / 1000, loadMs, { bytes, sha256: hash, docs }), maxRssMiB: round(maxRssMiB) };
   };
 
   switch (variant) {
     case 'ours': {
-      // What `npm run synth` did before the profiling fix: gate over env.toJson(), then app.synth().
+      // What `npm run synth` does now (apps/main.ts): writeEnvironments, to a file.
       const ours = require('./units') as typeof import('./units');
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubestack-bench-'));
       const loadMs = performance.now();
       start();
       const built = ours.buildOurs(n);
       lap('build');
-      ours.gateOurs(built);
-      lap('gate');
-      const yaml = ours.synthOurs(built);
+      const file = ours.writeOurs(built, outdir);
       lap('synth');
-      return result(variant, countDocs(yaml), loadMs, yaml);
+      const r = fileResult(variant, file, loadMs);
+      fs.rmSync(outdir, { recursive: true, force: true });
+      return r;
     }
-    case 'ours-1pass': {
+    case 'before': {
       const ours = require('./units') as typeof import('./units');
       const loadMs = performance.now();
       start();
@@ -102,23 +127,23 @@ function run(variant: string, n: number, outFile: string | undefined): WorkerRes
       // The final objects come from cdk8s's own toJson() (through the hand-written baseline, the
       // cheaper of the two builders), outside the timed region: objects read back from a JSON file
       // would not do, as V8 serializes JSON.parse output up to twice as slowly at N=2,000.
-      const { floorStringify, loadYaml } = require('./floor') as typeof import('./floor');
+      const { floorStringify } = require('./floor') as typeof import('./floor');
       const { buildBaseline } = require('./baseline') as typeof import('./baseline');
-      loadYaml();
       const docs = buildBaseline(n).charts.flatMap((chart) => chart.toJson());
       const loadMs = performance.now();
       start();
-      const yaml = floorStringify(docs);
-      lap('yaml');
-      return result('floor', countDocs(yaml), loadMs, yaml);
+      const json = floorStringify(docs);
+      lap('json');
+      return result('floor', countDocs(json), loadMs, json);
     }
     case 'objects': {
-      // Not a measurement: writes the YAML of N units (the input of the kustomize comparison).
+      // Not a measurement: writes the YAML of N units (the input of the kustomize and helm comparisons).
       if (!outFile) throw new Error('worker objects: an output file is required');
       const ours = require('./units') as typeof import('./units');
-      const docs = ours.objectsOurs(ours.buildOurs(n));
-      fs.writeFileSync(outFile, ours.yamlOf(docs));
-      return result(variant, docs.length, 0, '');
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubestack-bench-'));
+      fs.copyFileSync(ours.writeOurs(ours.buildOurs(n), outdir), outFile);
+      fs.rmSync(outdir, { recursive: true, force: true });
+      return result(variant, 0, 0, '');
     }
     default:
       throw new Error(`worker: unknown variant ${JSON.stringify(variant)}; use ${VARIANTS.join(', ')} or objects`);
@@ -134,7 +159,7 @@ function resultOf(
   phasesCpu: Record<string, number>,
   cpuMs: number,
   loadMs: number,
-  yaml: string,
+  output: { bytes: number; sha256: string; docs: number },
 ): WorkerResult {
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
   const rounded: Record<string, number> = {};
@@ -153,9 +178,36 @@ function resultOf(
     cpuMs: round(cpuMs),
     loadMs: round(loadMs),
     maxRssMiB: round(maxRssMiB),
-    yamlBytes: Buffer.byteLength(yaml),
-    sha256: createHash('sha256').update(yaml).digest('hex'),
+    yamlBytes: output.bytes,
+    sha256: output.sha256,
   };
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+/** Size, sha256 and document count of a file, read 1 MiB at a time. */
+function hashFile(file: string): { bytes: number; sha256: string; docs: number } {
+  const hash = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  let bytes = 0;
+  let separators = 0;
+  // The last 4 characters carry over: a 5-character separator across two chunks is counted once.
+  let carry = '';
+  try {
+    for (let k = fs.readSync(fd, buf); k > 0; k = fs.readSync(fd, buf)) {
+      hash.update(buf.subarray(0, k));
+      const text = carry + buf.toString('latin1', 0, k);
+      for (let i = text.indexOf('\n---\n'); i >= 0; i = text.indexOf('\n---\n', i + 1)) separators++;
+      carry = text.slice(-4);
+      bytes += k;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { bytes, sha256: hash.digest('hex'), docs: bytes === 0 ? 0 : separators + 1 };
 }
 
 /** Documents in a cdk8s multi-document YAML string (separated by `---` lines). */
