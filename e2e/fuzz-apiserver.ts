@@ -51,6 +51,8 @@ import { CaseSpec, ComponentSpec, caseArbitrary, namespaceFor } from './fuzz-gen
 
 const ROOT = path.join(__dirname, '..');
 const SELF_TEST = process.argv.includes('--self-test');
+/** `--cases <file>`: replay the cases in the ```json blocks of a Markdown file (e2e/fuzz-findings.md) instead of drawing them. */
+const CASES_FILE = process.argv.includes('--cases') ? process.argv[process.argv.indexOf('--cases') + 1] : undefined;
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const CASES = SELF_TEST ? 1 : Number(process.env.FUZZ_APISERVER_CASES ?? 2000);
 const BATCH = Number(process.env.FUZZ_APISERVER_BATCH ?? 100);
@@ -212,7 +214,7 @@ function buildCase(spec: CaseSpec, index: number): CaseResult {
   const paths = new Set<string>([base.name, spec.profile]);
   const byPath = new Map<string, ComponentSpec>();
   try {
-    const profile = defineProfile(base, { namespace: ns });
+    const profile = defineProfile(base, { ...spec.profileOverrides, namespace: ns });
     const env = new Environment(new App(), spec.profile, { profile, partOf: spec.partOf as string, managedBy: spec.managedBy as string });
     paths.add(env.node.path);
     const built: unknown[] = [];
@@ -282,27 +284,71 @@ function podTemplate(o: Obj): { metadata?: Record<string, unknown>; spec?: Recor
   return spec.template as never;
 }
 
-/** A bare Pod with a pod template's metadata and spec, in the same namespace; claim templates become PVC volumes. */
+/**
+ * A bare Pod per pod template, in the same namespace: the template's metadata and spec, plus what
+ * the owning controller adds when it creates the pod (its name, `pod-template-hash`,
+ * `controller-revision-hash`, `statefulset.kubernetes.io/pod-name`, `hostname`/`subdomain`, the
+ * Job labels), so that a name the controller cannot build fails here too; claim templates become
+ * PVC volumes.
+ */
 function barePods(objects: Obj[]): Obj[] {
   const pods: Obj[] = [];
   for (const o of objects) {
     const t = podTemplate(o);
     if (!t?.spec) continue;
     const spec = JSON.parse(JSON.stringify(t.spec)) as Record<string, unknown> & { volumes?: unknown[] };
-    const claims = ((o.spec as Record<string, unknown>).volumeClaimTemplates ?? []) as { metadata: { name: string } }[];
+    const ownerSpec = o.spec as Record<string, unknown>;
+    const claims = (ownerSpec.volumeClaimTemplates ?? []) as { metadata: { name: string } }[];
     if (claims.length)
       spec.volumes = [
         ...(spec.volumes ?? []),
         ...claims.map((c) => ({ name: c.metadata.name, persistentVolumeClaim: { claimName: `${c.metadata.name}-${o.metadata.name}-0` } })),
       ];
-    const metadata = {
-      ...((t.metadata ?? {}) as Record<string, unknown>),
-      name: `fuzz-pod-${pods.length}-${o.kind.toLowerCase()}`,
-      namespace: o.metadata.namespace,
+    const meta = JSON.parse(JSON.stringify(t.metadata ?? {})) as { labels?: Record<string, string>; annotations?: Record<string, string> };
+    const labels: Record<string, string> = { ...(meta.labels ?? {}) };
+    const n = o.metadata.name;
+    let name = `${n}-${pods.length}`;
+    // ReplicaSets and Jobs name their pods with generateName, which cuts the base to 58 characters.
+    const generated = (base: string) => `${base.slice(0, 58)}x7k2p`;
+    const jobLabels = (job: string) => {
+      Object.assign(labels, {
+        'batch.kubernetes.io/job-name': job,
+        'job-name': job,
+        'batch.kubernetes.io/controller-uid': '8a5f2c1e-0000-4000-8000-000000000000',
+        'controller-uid': '8a5f2c1e-0000-4000-8000-000000000000',
+      });
+      name = generated(`${job}-`);
     };
+    if (o.kind === 'Deployment') {
+      labels['pod-template-hash'] = '5d8f9c7b6d';
+      name = generated(`${n}-5d8f9c7b6d-`);
+    } else if (o.kind === 'StatefulSet') {
+      Object.assign(labels, {
+        'controller-revision-hash': `${n}-5d8f9c7b6d`,
+        'statefulset.kubernetes.io/pod-name': `${n}-0`,
+        'apps.kubernetes.io/pod-index': '0',
+      });
+      name = `${n}-0`;
+      spec.hostname = `${n}-0`;
+      if (typeof ownerSpec.serviceName === 'string' && ownerSpec.serviceName) spec.subdomain = ownerSpec.serviceName;
+    } else if (o.kind === 'Job') jobLabels(n);
+    else if (o.kind === 'CronJob') jobLabels(`${n}-29430720`);
+    const metadata = { ...meta, labels, name, namespace: o.metadata.namespace };
     pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: metadata as Obj['metadata'], spec });
   }
   return pods;
+}
+
+/** Two objects of one kind with one name in one namespace: on a real cluster the second overwrites the first. */
+function duplicates(objects: Obj[]): string[] {
+  const seen = new Set<string>();
+  const dups: string[] = [];
+  for (const o of objects) {
+    const key = `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : 'core'}/${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    if (seen.has(key)) dups.push(`duplicate object ${key}: a real apply would overwrite the first with the second`);
+    seen.add(key);
+  }
+  return dups;
 }
 
 interface Parsed {
@@ -471,6 +517,39 @@ function selfTestObjects(ns: string): Obj[] {
   ];
 }
 
+/** The cases of a findings file: each ```json block is one CaseSpec; left-out fields take neutral defaults. */
+function readCases(file: string): CaseSpec[] {
+  const text = fs.readFileSync(path.resolve(ROOT, file), 'utf8');
+  const blocks = [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as Partial<CaseSpec> & { components: Partial<ComponentSpec>[] });
+  return blocks.map((b) => ({
+    profile: b.profile ?? 'dev',
+    namespace: b.namespace ?? 8,
+    partOf: b.partOf,
+    managedBy: b.managedBy,
+    profileOverrides: b.profileOverrides ?? {},
+    dirty: true,
+    components: b.components.map((c, j) => ({
+      kind: c.kind!,
+      id: c.id ?? `${c.kind!.toLowerCase()}${j}`,
+      props: expandStrings(c.props ?? {}) as Record<string, unknown>,
+      config: c.config ?? [],
+      connect: c.connect ?? [],
+      runsAfter: c.runsAfter ?? [],
+    })),
+  }));
+}
+
+/** `"<'c' x 300000>"` in a findings file stands for that string. */
+function expandStrings(v: unknown): unknown {
+  if (typeof v === 'string') {
+    const m = /^<'(.)' x (\d+)>$/.exec(v);
+    return m ? m[1].repeat(Number(m[2])) : v;
+  }
+  if (Array.isArray(v)) return v.map(expandStrings);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expandStrings(x)]));
+  return v;
+}
+
 async function main(): Promise<number> {
   for (const cls of [ConfigBundle, PostgresDb, RedisCache, Job, CronJob, WebApp, Worker]) KNOWN.set(cls.name, cls);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-apiserver-'));
@@ -478,7 +557,9 @@ async function main(): Promise<number> {
   say(
     SELF_TEST
       ? 'self-test: one privileged Deployment given directly to the server side'
-      : `seed ${SEED} (FUZZ_SEED=${SEED} to replay), ${CASES} cases, batches of ${BATCH}`,
+      : CASES_FILE
+        ? `the cases of ${CASES_FILE}`
+        : `seed ${SEED} (FUZZ_SEED=${SEED} to replay), ${CASES} cases, batches of ${BATCH}`,
   );
   await clusterUp();
 
@@ -496,7 +577,7 @@ async function main(): Promise<number> {
     objects += out.objects;
     pods += out.pods;
   } else {
-    const specs = fc.sample(caseArbitrary(), { numRuns: CASES, seed: SEED });
+    const specs = CASES_FILE ? readCases(CASES_FILE) : fc.sample(caseArbitrary(), { numRuns: CASES, seed: SEED });
     let pending: Promise<ServerOutcome> | undefined;
     const collect = async () => {
       if (!pending) return;
@@ -513,6 +594,10 @@ async function main(): Promise<number> {
       results.push(...batch);
       for (const r of batch)
         if (r.libraryProblem) disagreements.push({ index: r.index, what: 'rejected by the library with the wrong error', messages: [r.libraryProblem] });
+      for (const r of batch) {
+        const dups = r.objects ? duplicates(r.objects) : [];
+        if (dups.length) disagreements.push({ index: r.index, what: 'accepted by the library with two objects of one name', messages: dups });
+      }
       // The server checks this batch while the library builds the next one.
       await collect();
       const accepted = batch.filter((r) => r.objects).map((r) => ({ index: r.index, objects: r.objects! }));
@@ -553,7 +638,10 @@ async function main(): Promise<number> {
   for (const d of disagreements) {
     const r = results.find((x) => x.index === d.index);
     console.log(`\nDISAGREEMENT case ${d.index}: ${d.what}`);
-    if (r?.spec) console.log(`  profile ${r.spec.profile}, namespace ${show(r.namespace)}, partOf ${show(r.spec.partOf)}, managedBy ${show(r.spec.managedBy)}`);
+    if (r?.spec)
+      console.log(
+        `  profile ${r.spec.profile} ${show(r.spec.profileOverrides)}, namespace ${show(r.namespace)}, partOf ${show(r.spec.partOf)}, managedBy ${show(r.spec.managedBy)}`,
+      );
     for (const c of r?.spec?.components ?? []) {
       console.log(
         `  ${c.kind} '${c.id}' ${show(c.props)}${c.config.length ? ` config=[${c.config}]` : ''}${c.connect.length ? ` connect=[${c.connect}]` : ''}${c.runsAfter.length ? ` runsAfter=[${c.runsAfter}]` : ''}`,
@@ -574,7 +662,7 @@ async function main(): Promise<number> {
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   console.log(`\nlibrary time ${(libraryMs / 1000).toFixed(1)} s; bare pods ${pods}; ${disagreements.length ? `details in ${report}` : ''}`);
   console.log(
-    `fuzz-apiserver: seed ${SELF_TEST ? 'self-test' : SEED}, cases ${results.length}, accepted ${accepted.length} (admitted ${admitted}), rejected ${rejected}, disagreements ${disagreeing.size}, objects ${objects}, ${secs} s`,
+    `fuzz-apiserver: seed ${SELF_TEST ? 'self-test' : CASES_FILE ? CASES_FILE : SEED}, cases ${results.length}, accepted ${accepted.length} (admitted ${admitted}), rejected ${rejected}, disagreements ${disagreeing.size}, objects ${objects}, ${secs} s`,
   );
   if (SELF_TEST) {
     const messages = disagreements.flatMap((d) => d.messages);

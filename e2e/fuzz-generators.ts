@@ -33,6 +33,8 @@ export interface CaseSpec {
   readonly namespace: number | string;
   readonly partOf?: unknown;
   readonly managedBy?: unknown;
+  /** defineProfile overrides besides the namespace (domain, storage sizes, tls, replicas). */
+  readonly profileOverrides: Record<string, unknown>;
   readonly dirty: boolean;
   readonly components: ComponentSpec[];
 }
@@ -748,54 +750,83 @@ export function namespaceFor(drawn: number | string, index: number): string {
 
 const HPA_PROFILES = new Set(['staging', 'prod']);
 
+/** Profile overrides: a domain (long ones make `<name>.<domain>` Ingress hosts long), volume sizes, TLS, replicas. */
+function profileOverrides(dirty: boolean, production: boolean): fc.Arbitrary<Record<string, unknown>> {
+  const longDomain = `${rep(63, 'd')}.${rep(63, 'd')}.${rep(63, 'd')}.com`;
+  return props({
+    domain: prop(dirty, fc.oneof(fc.constantFrom('example.com', 'apps.internal.example.org', longDomain), hostname), [
+      `${rep(63, 'd')}.${rep(63, 'd')}.${rep(63, 'd')}.${rep(50, 'd')}`,
+      '*.example.com',
+      'example.com:443',
+      'localhost',
+      '',
+    ]),
+    postgresStorage: prop(dirty, storage, storageEdges),
+    redisStorage: prop(dirty, storage, storageEdges),
+    tls: prop(dirty, production ? fc.constant(true) : fc.boolean(), boolEdges),
+    replicas: prop(dirty, count(production ? 2 : 1, 5), [0, -1, 1.5, 2 ** 31]),
+  });
+}
+
+/** Object names that other constructs derive: `<db>-headless`, `<db>-backup`, `<bundle>-files`. */
+const DERIVED_SUFFIXES = ['-headless', '-backup', '-files', ''];
+
+function variant(profile: 'dev' | 'staging' | 'prod', dirty: boolean) {
+  const production = profile === 'prod';
+  const hpa = HPA_PROFILES.has(profile);
+  const kinds: Record<ComponentKind, fc.Arbitrary<Record<string, unknown>>> = {
+    ConfigBundle: configBundle(dirty),
+    PostgresDb: postgres(dirty),
+    RedisCache: redis(dirty),
+    Job: job(dirty),
+    CronJob: cronJob(dirty),
+    WebApp: webApp(dirty, production, hpa),
+    Worker: worker(dirty, production, hpa),
+  };
+  const component = fc.oneof(...(Object.keys(kinds) as ComponentKind[]).map((kind) => kinds[kind].map((p) => ({ kind, props: p }))));
+  return fc.record({
+    profile: fc.constant(profile),
+    dirty: fc.constant(dirty),
+    namespace: namespace(dirty),
+    partOf: prop(dirty, fc.oneof(fc.constant(undefined), label()), [rep(63), rep(64), 'Shop', '', 'a.b']),
+    managedBy: prop(dirty, fc.constant(undefined), [rep(63), rep(64), 'Helm', '']),
+    profileOverrides: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: profileOverrides(dirty, production) }),
+    parts: fc.array(component, { minLength: 1, maxLength: 4 }),
+    wiring: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { minLength: 4, maxLength: 4 }),
+  });
+}
+
 /** One whole app: a few components of random kinds, wired at random. */
 export function caseArbitrary(): fc.Arbitrary<CaseSpec> {
-  return fc
-    .tuple(fc.constantFrom('dev' as const, 'staging' as const, 'prod' as const), fc.boolean())
-    .chain(([profile, dirty]) => {
-      const production = profile === 'prod';
-      const hpa = HPA_PROFILES.has(profile);
-      const kinds: Record<ComponentKind, fc.Arbitrary<Record<string, unknown>>> = {
-        ConfigBundle: configBundle(dirty),
-        PostgresDb: postgres(dirty),
-        RedisCache: redis(dirty),
-        Job: job(dirty),
-        CronJob: cronJob(dirty),
-        WebApp: webApp(dirty, production, hpa),
-        Worker: worker(dirty, production, hpa),
+  // One arbitrary per profile and cleanliness, built once: building arbitraries inside `chain` is slow.
+  const variants = (['dev', 'staging', 'prod'] as const).flatMap((profile) => [false, true].map((dirty) => variant(profile, dirty)));
+  return fc.oneof(...variants).map(({ profile, dirty, namespace: ns, partOf, managedBy, profileOverrides: overrides, parts, wiring }) => {
+    // Construction order: bundles, servers, Jobs, then the rest, so that every reference points back.
+    const order: ComponentKind[] = ['ConfigBundle', 'PostgresDb', 'RedisCache', 'Job', 'CronJob', 'WebApp', 'Worker'];
+    const sorted = [...parts].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+    const idx = (k: ComponentKind[]) => sorted.map((c, i) => (k.includes(c.kind) ? i : -1)).filter((i) => i >= 0);
+    const bundles = idx(['ConfigBundle']);
+    const servers = idx(['PostgresDb', 'RedisCache']);
+    const jobs = idx(['Job']);
+    const pick = (from: number[], seed: number) => from.filter((_, j) => (seed >> j) & 1);
+    const names: string[] = [];
+    const components: ComponentSpec[] = sorted.map((c, i) => {
+      const w = wiring[i % wiring.length];
+      // Now and then a name that collides with an object another construct derives from its name.
+      let p = c.props;
+      if (i > 0 && w[0] % 6 === 0 && typeof names[w[1] % i] === 'string')
+        p = { ...p, name: names[w[1] % i] + DERIVED_SUFFIXES[w[2] % DERIVED_SUFFIXES.length] };
+      names.push(typeof p.name === 'string' ? p.name : `${c.kind.toLowerCase()}${i}`);
+      const workload = ['Job', 'CronJob', 'WebApp', 'Worker'].includes(c.kind);
+      return {
+        kind: c.kind,
+        id: `${c.kind.toLowerCase()}${i}`,
+        props: p,
+        config: workload ? pick(bundles, w[0]) : [],
+        connect: workload ? pick(servers, w[1]) : [],
+        runsAfter: c.kind === 'WebApp' || c.kind === 'Worker' ? pick(jobs, w[2]) : [],
       };
-      const component = fc.constantFrom(...(Object.keys(kinds) as ComponentKind[])).chain((kind) => kinds[kind].map((p) => ({ kind, props: p })));
-      return fc.record({
-        profile: fc.constant(profile),
-        dirty: fc.constant(dirty),
-        namespace: namespace(dirty),
-        partOf: prop(dirty, fc.oneof(fc.constant(undefined), label()), [rep(63), rep(64), 'Shop', '', 'a.b']),
-        managedBy: prop(dirty, fc.constant(undefined), [rep(63), rep(64), 'Helm', '']),
-        parts: fc.array(component, { minLength: 1, maxLength: 4 }),
-        wiring: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { minLength: 4, maxLength: 4 }),
-      });
-    })
-    .map(({ profile, dirty, namespace: ns, partOf, managedBy, parts, wiring }) => {
-      // Construction order: bundles, servers, Jobs, then the rest, so that every reference points back.
-      const order: ComponentKind[] = ['ConfigBundle', 'PostgresDb', 'RedisCache', 'Job', 'CronJob', 'WebApp', 'Worker'];
-      const sorted = [...parts].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
-      const idx = (k: ComponentKind[]) => sorted.map((c, i) => (k.includes(c.kind) ? i : -1)).filter((i) => i >= 0);
-      const bundles = idx(['ConfigBundle']);
-      const servers = idx(['PostgresDb', 'RedisCache']);
-      const jobs = idx(['Job']);
-      const pick = (from: number[], seed: number) => from.filter((_, j) => (seed >> j) & 1);
-      const components: ComponentSpec[] = sorted.map((c, i) => {
-        const w = wiring[i % wiring.length];
-        const workload = ['Job', 'CronJob', 'WebApp', 'Worker'].includes(c.kind);
-        return {
-          kind: c.kind,
-          id: `${c.kind.toLowerCase()}${i}`,
-          props: c.props,
-          config: workload ? pick(bundles, w[0]) : [],
-          connect: workload ? pick(servers, w[1]) : [],
-          runsAfter: c.kind === 'WebApp' || c.kind === 'Worker' ? pick(jobs, w[2]) : [],
-        };
-      });
-      return { profile, namespace: ns, partOf, managedBy, dirty, components };
     });
+    return { profile, namespace: ns, partOf, managedBy, profileOverrides: overrides, dirty, components };
+  });
 }
