@@ -3,6 +3,7 @@
  *
  *   npm run test:fuzz-api                    FUZZ_APISERVER_CASES cases (default 2000), seed FUZZ_SEED (default: new, printed)
  *   npm run test:fuzz-api -- --self-test     one hand-made privileged Deployment: must report exactly 1 disagreement
+ *   npm run test:fuzz-api -- --cases e2e/fuzz-findings.md   replay the ```json cases of a findings file
  *
  * fast-check draws whole apps (e2e/fuzz-generators.ts): every construct of the library, valid-looking
  * and broken props, wired with config, connect() and runsAfter(), in a dev, staging or prod

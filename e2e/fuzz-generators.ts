@@ -138,7 +138,25 @@ const envName = fc
   )
   .map(([a, b]) => a + b)
   .filter((n) => !/PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH/.test(n));
-const envNameEdges = ['', '1ABC', 'A B', 'A=B', 'é', 'a.b', '-x', '.x', 'DB_USER', 'DB_PASS', 'REDIS_URL', 'DATABASE_URL', rep(300, 'A'), 'A\nB', '__proto__'];
+const envNameEdges = [
+  '..X',
+  '..data',
+  '',
+  '1ABC',
+  'A B',
+  'A=B',
+  'é',
+  'a.b',
+  '-x',
+  '.x',
+  'DB_USER',
+  'DB_PASS',
+  'REDIS_URL',
+  'DATABASE_URL',
+  rep(300, 'A'),
+  'A\nB',
+  '__proto__',
+];
 const plainValue = fc.oneof(
   { weight: 6, arbitrary: fc.string({ maxLength: 30 }).filter((v) => !/[@:]/.test(v)) },
   { weight: 1, arbitrary: fc.constantFrom('', 'ünïcödé ✓', '$(HOME)', '$$(X)', 'a\nb', '🙂', '\u0000', rep(5000, 'v')) },
@@ -348,6 +366,8 @@ function workloadShape(dirty: boolean): Record<string, fc.Arbitrary<unknown>> {
       ),
       [
         ['/'],
+        ['/etc/app'],
+        ['/config'],
         ['/tmp', '/tmp'],
         ['/tmp', '/tmp/'],
         ['tmp'],
@@ -666,6 +686,8 @@ function redis(dirty: boolean): fc.Arbitrary<Record<string, unknown>> {
       { secretName: '', key: 'p' },
       { secretName: 's', key: '' },
       { secretName: 's', key: 'a/b' },
+      { secretName: 's', key: '..p' },
+      { secretName: 's', key: '.' },
       { secretName: 'S', key: 'p' },
       { secretName: 's', key: rep(254) },
       { secretName: 's' },
@@ -680,7 +702,26 @@ function redis(dirty: boolean): fc.Arbitrary<Record<string, unknown>> {
 const configKey = fc
   .string({ unit: fc.constantFrom(...alnum, '-', '_', '.'), minLength: 1, maxLength: 30 })
   .filter((k) => !/pass|secret|token|key|cred|auth/i.test(k) && k !== '__proto__' && k !== 'constructor');
-const fileKeyEdges = ['a/b', '..', '.', '..a', 'a..b', '.hidden', rep(253), rep(254), '', 'a b', 'é', 'app.properties', 'a\\b', '-a', '_a'];
+const fileKeyEdges = [
+  'a/b',
+  '..',
+  '.',
+  '..a',
+  '..data',
+  '...',
+  'a/..',
+  'a..b',
+  '.hidden',
+  rep(253),
+  rep(254),
+  '',
+  'a b',
+  'é',
+  'app.properties',
+  'a\\b',
+  '-a',
+  '_a',
+];
 const fileContent = fc.oneof(
   { weight: 8, arbitrary: fc.string({ maxLength: 60 }).filter((v) => !/[@:=]/.test(v)) },
   { weight: 1, arbitrary: fc.constantFrom(rep(200_000, 'c'), rep(600_000, 'c'), 'ünïcödé\n', '\u0000binary') },
@@ -704,6 +745,9 @@ function configBundle(dirty: boolean): fc.Arbitrary<Record<string, unknown>> {
         { maxKeys: 2 },
       ),
       [
+        { X_SECRET: { secretName: 's', key: '..' } },
+        { X_SECRET: { secretName: 's', key: '.' } },
+        { X_SECRET: { secretName: 's.', key: 'k' } },
         { X_SECRET: { secretName: 's', key: 'a/b' } },
         { X_SECRET: { secretName: 'S', key: 'k' } },
         { X_SECRET: { secretName: 's', key: rep(254) } },
