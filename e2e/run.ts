@@ -472,15 +472,18 @@ interface SecretCommand {
 /** The `kubectl create secret` commands that `npm run secrets -- <env>` prints. */
 async function secretCommands(c: Ctx): Promise<SecretCommand[]> {
   const r = await run('npm', ['run', '--silent', 'secrets', '--', c.env], { what: `npm run secrets -- ${c.env}`, timeoutSec: 60, log: `${c.env}-kubectl.log` });
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('kubectl '))
-    .map((line) => ({
-      line,
-      secretName: /create secret (?:generic|tls|docker-registry) (\S+)/.exec(line)?.[1] ?? '',
-      keys: / create secret tls /.test(line) ? ['tls.crt', 'tls.key'] : [...line.matchAll(/--from-literal=([^=]+)=/g)].map((m) => m[1]),
-      vars: [...line.matchAll(/\$([A-Z0-9_]+)/g)].map((m) => m[1]),
-    }));
+  return (
+    r.stdout
+      .split('\n')
+      // A line may start with checks of its variables (`{ …URL-safe… } && kubectl …`); it runs as a whole.
+      .filter((l) => !l.startsWith('#') && /(^|&& )kubectl \S+ \S+ create secret /.test(l))
+      .map((line) => ({
+        line,
+        secretName: /create secret (?:generic|tls|docker-registry) (\S+)/.exec(line)?.[1] ?? '',
+        keys: / create secret tls /.test(line) ? ['tls.crt', 'tls.key'] : [...line.matchAll(/--from-literal=([^=]+)=/g)].map((m) => m[1]),
+        vars: [...new Set([...line.matchAll(/\$([A-Z0-9_]+)/g)].map((m) => m[1]))],
+      }))
+  );
 }
 
 /** A URL-safe random value (the password lands in DATABASE_URL). */
@@ -959,8 +962,8 @@ async function pulumiPhase(c: Ctx): Promise<void> {
       assert(/cannot be deleted because it is protected/.test(text), `the refused destroy does not say why:\n${refused.output.slice(-2000)}`);
       const unnamed = named.filter((n) => !text.includes(n));
       assert(unnamed.length < named.length, `the refused destroy names none of ${named.join(', ')}:\n${refused.output.slice(-2000)}`);
-      const line = (refused.output.split('\n').find((l) => /because it is protected/.test(l)) ?? '').trim();
-      say(`${c.env.padEnd(8)}   pulumi destroy refused: ${line.slice(0, 240)}`);
+      const urns = [...new Set([...text.matchAll(/"(urn:pulumi:[^"]+)" cannot be deleted because it is protected/g)].map((m) => m[1]))];
+      say(`${c.env.padEnd(8)}   pulumi destroy refused, "cannot be deleted because it is protected": ${urns.map((u) => u.split('$').pop()).join(', ')}`);
       // WHEN the protection is lifted as the README says, deliberately
       await pulumi(c, ['state', 'unprotect', '--all', '--yes', '--stack', c.env], 'pulumi state unprotect --all');
     }
@@ -970,7 +973,11 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     if (c.env === 'prod') {
       // THEN the destroy leaves what was protected in the cluster (retainOnDelete): the Namespace,
       // the StatefulSet, and the claims with the data; deleting the Namespace by hand removes them.
-      const kept = await kubectl(c, ['-n', c.namespace, 'get', ...protectedObjects.map(ref), 'pvc', '-o', 'name'], 'the objects that pulumi destroy retained');
+      const kept = await kubectl(
+        c,
+        ['-n', c.namespace, 'get', 'statefulsets,persistentvolumeclaims', '-o', 'name'],
+        'the objects that pulumi destroy retained',
+      );
       const names = kept.stdout.trim().split('\n');
       assert(
         protectedObjects.every((o) =>
