@@ -289,6 +289,9 @@ const memoryEdges = [
   '128mi',
   '99999999999999999999Ei',
   '8Ei',
+  '1Ei',
+  '8Pi',
+  '9Pi',
   '1e18',
   '',
   5,
@@ -661,7 +664,7 @@ const storage = fc.oneof(
   fc.integer({ min: 1, max: 500 }).map((n) => `${n}Gi`),
   fc.constantFrom('512Mi', '1Ti', '10G', '1.5Gi', '100000000000', '1e10'),
 );
-const storageEdges = ['0', '0Gi', '1', '1m', '1.5', '1e3', '-1Gi', '10GB', '10gi', '1Ei', '99999999999999999999Ei', '0.1Ki', '', ' 10Gi', 5];
+const storageEdges = ['8Pi', '9Pi', '0', '0Gi', '1', '1m', '1.5', '1e3', '-1Gi', '10GB', '10gi', '1Ei', '99999999999999999999Ei', '0.1Ki', '', ' 10Gi', 5];
 
 function postgres(dirty: boolean): fc.Arbitrary<Record<string, unknown>> {
   return props({
