@@ -668,7 +668,7 @@ async function main(): Promise<number> {
   if (SELF_TEST) {
     const messages = disagreements.flatMap((d) => d.messages);
     const warned = messages.some((m) => /^Warning: would violate PodSecurity/.test(m));
-    const forbidden = messages.some((m) => /pods "fuzz-pod-0-deployment" is forbidden: violates PodSecurity/.test(m));
+    const forbidden = messages.some((m) => /pods "privileged-[^"]+" is forbidden: violates PodSecurity/.test(m));
     if (disagreeing.size !== 1 || !warned || !forbidden) {
       console.log(
         `self-test FAILED: the privileged Deployment must give exactly 1 disagreement (got ${disagreeing.size}), with the Deployment's PodSecurity warning (${warned}) and its bare Pod forbidden (${forbidden})`,
