@@ -212,8 +212,7 @@ export class WebApp extends Construct {
     assertValid(subject, 'livenessPath', this.livenessPath, checkHttpPath(this.livenessPath));
     assertValid(subject, 'readinessPath', this.readinessPath, checkHttpPath(this.readinessPath));
     if (props.startupPath !== undefined) assertValid(subject, 'startupPath', props.startupPath, checkHttpPath(props.startupPath));
-    assertValid(subject, 'imagePullSecrets', imagePullSecrets, checkStringList(imagePullSecrets));
-    for (const s of imagePullSecrets) assertValid(subject, 'imagePullSecrets', s, checkDnsSubdomain(s));
+    HardenedPod.imagePullSecrets(subject, imagePullSecrets);
     assertValid(subject, 'runAsUser', this.runAsUser, checkUid(this.runAsUser));
     const writable = HardenedPod.writablePaths(subject, writablePaths);
     if (props.env !== undefined) assertValid(subject, 'env', props.env, checkRecord(props.env));
@@ -315,6 +314,9 @@ export class WebApp extends Construct {
       assertValid(subject, 'ingress.annotations', annotations, checkRecord(annotations));
       for (const [k, v] of Object.entries(annotations)) {
         assertValid(subject, 'ingress.annotations', k, checkAnnotationKey(k));
+        // the API server rejects the deprecated class annotation unless it equals spec.ingressClassName
+        if (k === 'kubernetes.io/ingress.class')
+          fail(subject, 'ingress.annotations', k, "must not set 'kubernetes.io/ingress.class' (deprecated): the class is 'ingress.ingressClassName'");
         assertValid(subject, `ingress.annotations.${k}`, v, checkString(v));
       }
       assertValid(subject, 'ingress.annotations', annotations, checkAnnotationsSize(annotations));

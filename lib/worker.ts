@@ -17,7 +17,6 @@ import {
   assertValid,
   checkAnnotationsSize,
   checkDnsLabel,
-  checkDnsSubdomain,
   checkHttpPath,
   checkImage,
   checkInstanceLabel,
@@ -191,9 +190,7 @@ export class Worker extends Construct {
     validateResources(subject, 'resources', this.resources);
     this.probe = resolveProbe(subject, props);
     this.noProbeReason = this.probe === false ? (props as WorkerUnprobedProps).noProbeReason : undefined;
-    assertValid(subject, 'imagePullSecrets', imagePullSecrets, checkStringList(imagePullSecrets));
-    for (const s of imagePullSecrets) assertValid(subject, 'imagePullSecrets', s, checkDnsSubdomain(s));
-    this.imagePullSecrets = [...imagePullSecrets];
+    this.imagePullSecrets = HardenedPod.imagePullSecrets(subject, imagePullSecrets);
     assertValid(subject, 'runAsUser', this.runAsUser, checkUid(this.runAsUser));
     const writable = HardenedPod.writablePaths(subject, writablePaths);
     this.writablePaths = [...writablePaths];

@@ -39,6 +39,8 @@ describe.each(ENVIRONMENT_NAMES)('the three-tier app in %s', (name) => {
       'Service/postgres-headless',
       'Service/postgres',
       'NetworkPolicy/postgres',
+      // the nightly pg_dump, on by default in production only
+      ...(name === 'prod' ? ['PersistentVolumeClaim/postgres-backup', 'CronJob/postgres-backup', 'NetworkPolicy/postgres-backup'] : []),
       'Deployment/redis',
       'Service/redis',
       'NetworkPolicy/redis',
@@ -66,7 +68,7 @@ describe.each(ENVIRONMENT_NAMES)('the three-tier app in %s', (name) => {
 
   test('every workload passes the Pod Security "restricted" fields', () => {
     const all = workloads(objs);
-    expect(all.length).toBe(5);
+    expect(all.length).toBe(name === 'prod' ? 6 : 5);
     for (const w of all) {
       const spec = podSpec(w);
       const where = `${w.kind}/${w.metadata.name}`;
@@ -124,10 +126,12 @@ describe.each(ENVIRONMENT_NAMES)('the three-tier app in %s', (name) => {
     expect(c.envFrom).toStrictEqual([{ configMapRef: { name: 'app-config' } }]);
     expect(web.spec.template.metadata.annotations['config.kubestack.io/app-config']).toBe(parts.config.contentHash);
     expect(parts.web.connections).toStrictEqual([parts.postgres, parts.redis]);
-    // Postgres admits the web app, the migration and the clean-up; Redis only the web app
+    // Postgres admits its backup (prod), the web app, the migration and the clean-up; Redis only the web app
+    const backup = parts.postgres.backup ? [parts.postgres.backup.selector] : [];
+    expect(backup.length).toBe(name === 'prod' ? 1 : 0);
     expect(find(objs, 'NetworkPolicy', 'postgres').spec.ingress).toStrictEqual([
       {
-        from: [parts.web.selector, parts.migrate.selector, parts.prune.selector].map((matchLabels) => ({ podSelector: { matchLabels } })),
+        from: [...backup, parts.web.selector, parts.migrate.selector, parts.prune.selector].map((matchLabels) => ({ podSelector: { matchLabels } })),
         ports: [{ protocol: 'TCP', port: 5432 }],
       },
     ]);

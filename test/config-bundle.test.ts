@@ -392,7 +392,8 @@ describe('ConfigBundle inputs the API server rejects', () => {
   });
 
   test.each(['.', '..'])('fails on the setting or file name %j, which a ConfigMap cannot hold', (key) => {
-    const allowed = "must not be '.' or '..' (the API server rejects them as ConfigMap and Secret keys)";
+    const allowed =
+      "must not be '.' or start with '..' (the API server rejects them as ConfigMap and Secret keys: a mounted volume keeps its own '..data' entries)";
     expectValidationError(() => new ConfigBundle(newEnv(), 'c', { settings: { [key]: 'x' } }), `config-bundle 'dev/c': 'settings' ${allowed}, got "${key}"`);
     expectValidationError(() => new ConfigBundle(newEnv(), 'c', { files: { [key]: 'x' } }), `config-bundle 'dev/c': 'files' ${allowed}, got "${key}"`);
     expectValidationError(

@@ -343,7 +343,9 @@ describe('CronJob', () => {
     });
 
     test.each(['Europe/Berln', 'Mars/Olympus_Mons'])('rejects %j, which is not in the database', (tz) => {
-      expect(checkTimeZone(tz)).toBe("must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (it is not in the IANA time zone database)");
+      expect(checkTimeZone(tz)).toBe(
+        "must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (it is not in the time zone database the API server embeds, Go's tzdata 2025c)",
+      );
     });
   });
 
@@ -408,7 +410,7 @@ describe('CronJob', () => {
     test('fails on a misspelt time zone', () => {
       fails(
         { timeZone: 'Europe/Berln' },
-        `cron-job 'dev/nightly': 'timeZone' must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (it is not in the IANA time zone database), got "Europe/Berln"`,
+        `cron-job 'dev/nightly': 'timeZone' must be an IANA time zone name such as 'Europe/Berlin' or 'UTC' (it is not in the time zone database the API server embeds, Go's tzdata 2025c), got "Europe/Berln"`,
       );
     });
 

@@ -111,8 +111,8 @@ const envName = fc
 const plainValue = fc.string({ maxLength: 40 }).filter((v) => !v.includes('@'));
 const configKey = fc
   .string({ unit: fc.constantFrom(...alnum, '-', '_', '.'), minLength: 1, maxLength: 30 })
-  // '.' and '..' are not ConfigMap or Secret keys (IsConfigMapKey)
-  .filter((k) => !isSecretName(k) && k !== '__proto__' && k !== 'constructor' && k !== '.' && k !== '..');
+  // '.' and keys starting with '..' are not ConfigMap or Secret keys (IsConfigMapKey)
+  .filter((k) => !isSecretName(k) && k !== '__proto__' && k !== 'constructor' && k !== '.' && !k.startsWith('..'));
 const httpPath = fc.array(label(10), { maxLength: 3 }).map((p) => '/' + p.join('/'));
 const uid = fc.integer({ min: 1, max: 2147483647 });
 
@@ -1088,7 +1088,7 @@ describe('valid workload props', () => {
       buildWired(env, w, (config) => new CronJob(env, 'cron', { ...props, ...(config ? { config } : {}) }));
       const { objs, problem } = synthChecked(env);
       if (problem) return problem;
-      const cron = objs.find((o) => o.kind === 'CronJob');
+      const cron = objs.find((o) => o.kind === 'CronJob' && o.metadata.name === (props.name ?? 'cron'));
       return cron?.spec.schedule === props.schedule && cron?.spec.timeZone === props.timeZone ? undefined : `schedule/timeZone not rendered as given`;
     });
   });

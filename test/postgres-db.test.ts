@@ -136,7 +136,9 @@ describe('PostgresDb', () => {
     expect(db.runAsUser).toBe(70);
     expect(db.resources).toStrictEqual(Profiles.dev.resources.postgres);
     expect(db.clients).toStrictEqual([]);
-    expect(env.requiredSecrets).toStrictEqual([{ secretName: 'postgres-credentials', keys: ['password', 'username'], requiredBy: 'dev/postgres' }]);
+    expect(env.requiredSecrets).toStrictEqual([
+      { secretName: 'postgres-credentials', keys: ['password', 'username'], requiredBy: 'dev/postgres', urlKeys: ['password', 'username'] },
+    ]);
   });
 
   test('with no client, the NetworkPolicy has no ingress rule, which denies all ingress', () => {
@@ -201,7 +203,9 @@ describe('PostgresDb', () => {
       { name: 'pg-auth', key: 'username' },
       { name: 'pg-auth', key: 'password' },
     ]);
-    expect(env.requiredSecrets).toStrictEqual([{ secretName: 'pg-auth', keys: ['password', 'username'], requiredBy: 'dev/postgres' }]);
+    expect(env.requiredSecrets).toStrictEqual([
+      { secretName: 'pg-auth', keys: ['password', 'username'], requiredBy: 'dev/postgres', urlKeys: ['password', 'username'] },
+    ]);
   });
 
   test('database sets POSTGRES_DB and the client DB_NAME and URL', () => {

@@ -163,7 +163,7 @@ describe('RedisCache', () => {
     expect(JSON.stringify(c.readinessProbe)).not.toContain('-a ');
     expect(redis.url).toBe('redis://:$(REDIS_PASSWORD)@redis:6379');
     expect(redis.connectionEnv().map((e) => e.name)).toStrictEqual(['REDIS_HOST', 'REDIS_PORT', 'REDIS_PASSWORD', 'REDIS_URL']);
-    expect(env.requiredSecrets).toStrictEqual([{ secretName: 'redis-auth', keys: ['password'], requiredBy: 'dev/redis' }]);
+    expect(env.requiredSecrets).toStrictEqual([{ secretName: 'redis-auth', keys: ['password'], requiredBy: 'dev/redis', urlKeys: ['password'] }]);
   });
 
   test('persistence runs a StatefulSet with appendonly on a claim, governed by a headless Service', () => {
@@ -395,7 +395,7 @@ describe('RedisCache inputs the API server or the StatefulSet controller reject'
   test("fails on a password key '.' or '..', which a Secret cannot hold", () => {
     expectValidationError(
       () => new RedisCache(newEnv(), 'redis', { passwordSecret: { secretName: 'redis-auth', key: '..' } }),
-      "redis-cache 'dev/redis': 'passwordSecret.key' must not be '.' or '..' (the API server rejects them as ConfigMap and Secret keys), got \"..\"",
+      "redis-cache 'dev/redis': 'passwordSecret.key' must not be '.' or start with '..' (the API server rejects them as ConfigMap and Secret keys: a mounted volume keeps its own '..data' entries), got \"..\"",
     );
   });
 });

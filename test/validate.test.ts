@@ -262,7 +262,8 @@ describe('checkImage and pinning', () => {
     new PostgresDb(env, 'postgres');
     new RedisCache(env, 'redis');
     const images = workloads(synthObjects(env)).map((w) => container(w).image as string);
-    expect(images).toEqual([expect.stringMatching(/^postgres:/), expect.stringMatching(/^redis:/)]);
+    // postgres, its backup CronJob (on by default in production; it runs the same image), redis
+    expect(images).toEqual([expect.stringMatching(/^postgres:/), expect.stringMatching(/^postgres:/), expect.stringMatching(/^redis:/)]);
     for (const image of images) {
       expect(floatingImageReason(image)).toBeUndefined();
       expect(checkPinnedImage(image, true)).toBeUndefined();
@@ -384,7 +385,9 @@ describe('checks that mirror the API server', () => {
 
   test("checkConfigKey refuses '.' and '..', checkConfigMapSize 1 MiB", () => {
     expect(checkConfigKey('.env')).toBeUndefined();
-    expect(checkConfigKey('.')).toBe("must not be '.' or '..' (the API server rejects them as ConfigMap and Secret keys)");
+    expect(checkConfigKey('.')).toBe(
+      "must not be '.' or start with '..' (the API server rejects them as ConfigMap and Secret keys: a mounted volume keeps its own '..data' entries)",
+    );
     expect(checkConfigKey('a'.repeat(254))).toBe("must be a ConfigMap key (letters, digits, '-', '_' and '.')");
     expect(checkConfigMapSize('c', 1048576)).toBeUndefined();
     expect(checkConfigMapSize('c', 1048577)).toBe(

@@ -662,8 +662,8 @@ describe('WebApp.connect', () => {
     expect(unresolvedReferences(env, synthObjects(env))).toStrictEqual([]);
     expect(env.requiredSecrets).toStrictEqual([
       { secretName: 'app-secrets', keys: ['s'], requiredBy: 'dev/cfg' },
-      { secretName: 'postgres-credentials', keys: ['password', 'username'], requiredBy: 'dev/postgres' },
-      { secretName: 'redis-auth', keys: ['password'], requiredBy: 'dev/redis' },
+      { secretName: 'postgres-credentials', keys: ['password', 'username'], requiredBy: 'dev/postgres', urlKeys: ['password', 'username'] },
+      { secretName: 'redis-auth', keys: ['password'], requiredBy: 'dev/redis', urlKeys: ['password'] },
     ]);
   });
 

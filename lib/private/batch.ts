@@ -7,7 +7,7 @@ import { LintCheck, lintWaivers, workloadLintChecks } from './lint';
 import { objectMeta, workloadLabels } from './meta';
 import { HardenedPod } from './pod';
 import { validateResources } from './resources';
-import { Subject, assertValid, checkDnsSubdomain, checkImage, checkInteger, checkPinnedImage, checkRecord, checkStringList, checkUid, fail } from './validate';
+import { Subject, assertValid, checkImage, checkInteger, checkPinnedImage, checkRecord, checkStringList, checkUid, fail } from './validate';
 
 /**
  * What Job and CronJob share: the pod and Job-spec props of {@link BatchWorkloadProps}, their
@@ -92,8 +92,7 @@ export class BatchPod {
     validateResources(subject, 'resources', resources);
     assertValid(subject, 'runAsUser', runAsUser, checkUid(runAsUser));
     const writable = HardenedPod.writablePaths(subject, writablePaths);
-    assertValid(subject, 'imagePullSecrets', imagePullSecrets, checkStringList(imagePullSecrets));
-    for (const s of imagePullSecrets) assertValid(subject, 'imagePullSecrets', s, checkDnsSubdomain(s));
+    HardenedPod.imagePullSecrets(subject, imagePullSecrets);
     assertValid(subject, 'backoffLimit', backoffLimit, checkInt32(backoffLimit, 0));
     assertValid(subject, 'activeDeadlineSeconds', activeDeadlineSeconds, checkInt32(activeDeadlineSeconds, 1));
 

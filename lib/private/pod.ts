@@ -6,7 +6,7 @@ import { Connectable } from '../connection';
 import { Environment } from '../environment';
 import { ResourceSpec } from '../environment-profile';
 import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './meta';
-import { Subject, assertValid, checkEnvName, checkString, checkStringList, fail, firstDuplicate } from './validate';
+import { Subject, assertValid, checkDnsSubdomain, checkEnvName, checkString, checkStringList, fail, firstDuplicate } from './validate';
 
 /** The one container of a hardened pod. */
 export interface HardenedContainer {
@@ -99,6 +99,15 @@ export class HardenedPod {
     const dup = firstDuplicate(paths);
     if (dup !== undefined) fail(subject, 'writablePaths', dup, 'must not repeat a path');
     return paths.map((mountPath, i) => ({ name: i === 0 && mountPath === '/tmp' ? 'tmp' : `writable-${i}`, mountPath }));
+  }
+
+  /** The `imagePullSecrets` prop of a workload: Secret names, each once (the API server warns on a repeat and keeps both). */
+  public static imagePullSecrets(subject: Subject, names: readonly string[]): string[] {
+    assertValid(subject, 'imagePullSecrets', names, checkStringList(names));
+    for (const s of names) assertValid(subject, 'imagePullSecrets', s, checkDnsSubdomain(s));
+    const dup = firstDuplicate(names);
+    if (dup !== undefined) fail(subject, 'imagePullSecrets', dup, 'must not repeat a Secret name');
+    return [...names];
   }
 
   /** Adds a plain environment variable. A name that is already set throws. */

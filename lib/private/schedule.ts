@@ -9,6 +9,8 @@
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
  */
 
+import { API_SERVER_TIME_ZONES } from './time-zones';
+
 /** The `@` schedules Kubernetes accepts in place of five fields. */
 export const SCHEDULE_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'] as const;
 
@@ -82,20 +84,16 @@ const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9][A-Za-z0-9_+-]*)*$/;
 
 /**
  * An IANA time zone name such as `Europe/Berlin`, `America/Argentina/Buenos_Aires` or `UTC`. The
- * shape is checked, then the name is looked up in the time zone database of this Node.js (ICU), so
- * that a typo fails here rather than in the API server. `Local` is not a zone: Kubernetes rejects it.
+ * shape is checked, then the name is looked up in the time zone database the API server embeds
+ * (./time-zones), so that a typo or a removed zone (`US/Pacific-New`) fails here rather than in the
+ * API server. `Local` is not a zone: Kubernetes rejects it.
  */
 export function checkTimeZone(value: unknown): string | undefined {
   const allowed = "must be an IANA time zone name such as 'Europe/Berlin' or 'UTC'";
   if (typeof value !== 'string' || value.length > 64 || !TIME_ZONE.test(value) || value.toLowerCase() === 'local') return allowed;
-  let resolved: string;
-  try {
-    resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    return `${allowed} (it is not in the IANA time zone database)`;
-  }
-  // ICU ignores case, the API server (Go's time.LoadLocation) does not. A different name that is
-  // not only a different case is an alias ICU maps (Europe/Kyiv -> Europe/Kiev), which Go accepts.
-  if (resolved !== value && resolved.toLowerCase() === value.toLowerCase()) return `${allowed} (spelled '${resolved}': the API server matches the case)`;
-  return undefined;
+  if (API_SERVER_TIME_ZONES.has(value)) return undefined;
+  // Go's time.LoadLocation matches the case; say so when only the case is wrong
+  const lower = value.toLowerCase();
+  for (const zone of API_SERVER_TIME_ZONES) if (zone.toLowerCase() === lower) return `${allowed} (spelled '${zone}': the API server matches the case)`;
+  return `${allowed} (it is not in the time zone database the API server embeds, Go's tzdata 2025c)`;
 }

@@ -287,8 +287,18 @@ export function checkCpuQuantity(value: unknown): string | undefined {
 export function checkByteQuantity(value: unknown): string | undefined {
   const problem = checkQuantity(value);
   if (problem !== undefined) return problem;
-  return scaledIsInteger(exactQuantity(value as string), 0) ? undefined : "must be a whole number of bytes (a fractional byte value such as '100m' is invalid)";
+  const q = exactQuantity(value as string);
+  if (!scaledIsInteger(q, 0)) return "must be a whole number of bytes (a fractional byte value such as '100m' is invalid)";
+  // The API server converts byte quantities to milli-units of an int64 when it checks for
+  // fractions; above this it overflows and warns that the value is a fractional byte value.
+  if (compareQuantities(value as string, MAX_BYTES.toString()) > 0) {
+    return `must be at most ${MAX_BYTES} bytes (about 8 PiB: the API server keeps quantities in milli-units of an int64)`;
+  }
+  return undefined;
 }
+
+/** Most bytes a memory or storage quantity can hold: (2^63-1) / 1000, floored. */
+const MAX_BYTES = (2n ** 63n - 1n) / 1000n;
 
 /** Whether `q × 10^pow` is an integer. */
 function scaledIsInteger(q: ExactQuantity, pow: number): boolean {
@@ -386,7 +396,9 @@ export function checkConfigKey(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 253 || !CONFIG_KEY.test(value)) {
     return "must be a ConfigMap key (letters, digits, '-', '_' and '.')";
   }
-  if (value === '.' || value === '..') return "must not be '.' or '..' (the API server rejects them as ConfigMap and Secret keys)";
+  if (value === '.' || value.startsWith('..')) {
+    return "must not be '.' or start with '..' (the API server rejects them as ConfigMap and Secret keys: a mounted volume keeps its own '..data' entries)";
+  }
   return undefined;
 }
 

@@ -43,7 +43,7 @@ async function run(
   type Request = { getType(): string; getName(): string; getProtect(): boolean | undefined; getRetainondelete(): boolean | undefined };
   const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
   const register = MockMonitor.prototype.registerResource;
-  MockMonitor.prototype.registerResource = function (this: unknown, req: Request, callback: unknown) {
+  MockMonitor.prototype.registerResource = function (this: unknown, req: Request, callback: Parameters<typeof register>[1]) {
     options.set(`${req.getType()} ${req.getName()}`, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true });
     return register.call(this, req, callback);
   } as typeof register;

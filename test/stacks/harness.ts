@@ -35,8 +35,9 @@ export const REGISTRY_PASSWORD = 'registry-token-S3CRET';
  */
 export function secretsFor(stack: StackName): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
+  // distinct per key, and URL-safe: values that $(VAR) puts into a URL must be (RequiredSecret.urlKeys)
   for (const s of buildEnvironment(stack).env.requiredSecrets) {
-    out[s.secretName] = Object.fromEntries(s.keys.map((k) => [k, `${s.secretName}/${k}-S3CRET`]));
+    out[s.secretName] = Object.fromEntries(s.keys.map((k) => [k, `${s.secretName}.${k}-S3CRET`]));
   }
   return out;
 }

@@ -15,15 +15,39 @@ function checkLabels(where: string, labels: unknown, fail: (message: string) => 
   }
 }
 
+/**
+ * Most bytes an object's annotations may hold in all (`TotalAnnotationSizeLimitB`). `kubectl apply`
+ * and Argo CD (client-side apply) record the whole object as JSON in the annotation
+ * `kubectl.kubernetes.io/last-applied-configuration`, so the object must fit in it.
+ */
+const ANNOTATIONS_LIMIT = 262144;
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function annotationBytes(annotations: unknown): number {
+  let n = 0;
+  if (annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)) {
+    for (const [k, v] of Object.entries(annotations)) n += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  }
+  return n;
+}
+
 /** `well-formed`: complete objects (the engine reports incomplete ones while indexing), valid label values, pods with containers. */
 export const wellFormed = {
   id: 'well-formed',
   group: 'hygiene',
   upstream: [],
-  description: 'every object is a JSON object with apiVersion, kind and metadata.name',
-  fix: 'emit complete Kubernetes objects (apiVersion, kind, metadata.name)',
+  description:
+    'every object is a JSON object with apiVersion, kind and metadata.name, with valid label values, small enough for `kubectl apply` to record it in its last-applied-configuration annotation (262144 bytes for all annotations)',
+  fix: 'emit complete Kubernetes objects (apiVersion, kind, metadata.name); keep big files and values out of ConfigMaps and env (mount them from a volume or an image)',
   checkObject({ obj, template }, _gate, fail) {
     const metadata = obj.metadata as Record<string, unknown>;
+    const bytes = Buffer.byteLength(JSON.stringify(obj)) + 1;
+    const total = bytes + annotationBytes(metadata.annotations) + LAST_APPLIED.length;
+    if (total > ANNOTATIONS_LIMIT) {
+      fail(
+        `is ${bytes} bytes as JSON; \`kubectl apply\` and Argo CD record the whole object in the annotation ${LAST_APPLIED}, and an object's annotations may hold at most ${ANNOTATIONS_LIMIT} bytes in all (this one would need ${total})`,
+      );
+    }
     checkLabels('metadata.labels', metadata.labels, fail);
     if (template && template.metadata !== metadata) checkLabels('the pod template labels', template.metadata.labels, fail);
   },
