@@ -3,6 +3,7 @@
  * (policy/check_*.go) for the Kubernetes version the kit builds: one failing and one passing pod
  * per upstream check, the exact message, and the upstream check ids on the violation.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,13 +13,25 @@ import { K8sObject } from '../util';
 /** The module the kit's Kubernetes 1.33.13 build resolves (kit/build.sh fills the Go module cache). */
 const PSA_VERSION = 'v0.33.13';
 const MOD_CACHE = process.env.GOMODCACHE ?? path.join(process.env.GOPATH ?? path.join(os.homedir(), 'go'), 'pkg', 'mod');
-const PSA_POLICY = path.join(MOD_CACHE, 'k8s.io', `pod-security-admission@${PSA_VERSION}`, 'policy');
+const PSA_MODULE = `k8s.io/pod-security-admission@${PSA_VERSION}`;
+
+/** The upstream package's policy/ folder: from the module cache, fetched from the Go module proxy when absent. */
+function psaPolicyDir(): string {
+  const cached = path.join(MOD_CACHE, 'k8s.io', `pod-security-admission@${PSA_VERSION}`, 'policy');
+  if (fs.existsSync(cached)) return cached;
+  try {
+    const out = execFileSync('go', ['mod', 'download', '-json', PSA_MODULE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    return path.join((JSON.parse(out) as { Dir: string }).Dir, 'policy');
+  } catch (e) {
+    throw new Error(
+      `cannot read the upstream Pod Security checks: ${cached} is absent and \`go mod download ${PSA_MODULE}\` failed (${(e as Error).message.split('\n')[0]}); install Go or run \`npm run kit\``,
+    );
+  }
+}
 
 /** The check ids registered by the upstream package: `ID: "hostNamespaces"`, or `ID: someID` with `someID CheckID = "..."`. */
 function upstreamCheckIds(): string[] {
-  if (!fs.existsSync(PSA_POLICY)) {
-    throw new Error(`the upstream Pod Security checks are not in the Go module cache (${PSA_POLICY}); run \`npm run kit\` to fetch them`);
-  }
+  const PSA_POLICY = psaPolicyDir();
   const files = fs.readdirSync(PSA_POLICY).filter((f) => /^check_.*\.go$/.test(f) && !f.endsWith('_test.go'));
   const sources = files.map((f) => fs.readFileSync(path.join(PSA_POLICY, f), 'utf8'));
   const constants = new Map<string, string>();
