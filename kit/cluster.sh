@@ -8,6 +8,9 @@
 #   kit/cluster.sh status [dev|staging|prod|all]
 #   kit/cluster.sh kubeconfig dev                 print the kubeconfig path
 #   kit/cluster.sh up fuzz                        etcd + kube-apiserver only (e2e/fuzz-apiserver.ts)
+#   kit/cluster.sh kill-apiserver dev             SIGKILL the recorded kube-apiserver (a crash)
+#   kit/cluster.sh start-apiserver dev            start it again with the same flags, wait for /readyz
+#   kit/cluster.sh restart-apiserver dev          both, KIT_APISERVER_DOWN_SECONDS (default 5) apart
 #
 # Everything listens on 127.0.0.1 only. Data, certificates, logs and the kubeconfig
 # live in ${XDG_RUNTIME_DIR:-/tmp}/cdk8s-clusters/<env>/ (kubeconfig: <dir>/kubeconfig).
@@ -139,7 +142,7 @@ start_proc() { # name args...
   local name="$1"
   shift
   local bin="$KIT_BIN/$name"
-  setsid nohup "$bin" "$@" >"$DIR/logs/$name.log" 2>&1 </dev/null &
+  setsid nohup "$bin" "$@" >>"$DIR/logs/$name.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$DIR/pids/$name.pid"
   echo "$bin" >"$DIR/pids/$name.exe"
@@ -174,6 +177,7 @@ wait_for() { # what proc cmd...
 
 fail_up() {
   echo "cluster: error: $ENV_NAME: $*" >&2
+  [ "${KEEP_ON_FAIL:-}" = 1 ] && exit 1 # start-apiserver: leave the rest of the cluster running
   echo "cluster: stopping the partially started $ENV_NAME cluster (data kept in $DIR for inspection)" >&2
   stop_procs
   exit 1
@@ -228,6 +232,26 @@ EOF
   done
 }
 
+# The kube-apiserver of $ENV_NAME, with the flags of every start: `up` and `start-apiserver` both
+# call this, so a restarted server is the same server (same certificates, etcd, ports).
+start_apiserver() {
+  start_proc kube-apiserver \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+    --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+    --client-ca-file "$PKI/ca.crt" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+    --service-cluster-ip-range 10.96.0.0/16 \
+    --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction,PodSecurity \
+    --requestheader-client-ca-file "$PKI/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+    --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+    --requestheader-extra-headers-prefix X-Remote-Extra- \
+    --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
+    --endpoint-reconciler-type none \
+    --allow-privileged=true --profiling=false --cert-dir "$PKI/apiserver-generated"
+}
+
 up_one() {
   set_env_vars "$1"
   local b
@@ -274,21 +298,7 @@ up_one() {
     --unsafe-no-fsync --log-level warn
   wait_for "etcd on port $ETCD_CLIENT_PORT" etcd etcd_healthy
 
-  start_proc kube-apiserver \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
-    --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
-    --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
-    --client-ca-file "$PKI/ca.crt" \
-    --service-account-issuer https://kubernetes.default.svc.cluster.local \
-    --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
-    --service-cluster-ip-range 10.96.0.0/16 \
-    --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction,PodSecurity \
-    --requestheader-client-ca-file "$PKI/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
-    --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
-    --requestheader-extra-headers-prefix X-Remote-Extra- \
-    --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
-    --endpoint-reconciler-type none \
-    --allow-privileged=true --profiling=false --cert-dir "$PKI/apiserver-generated"
+  start_apiserver
   wait_for "kube-apiserver /readyz on port $API_PORT" kube-apiserver api_ready
   if [ "$ENV_NAME" = fuzz ]; then
     local ms=$(($(date +%s%3N) - t0))
@@ -331,6 +341,39 @@ up_one() {
   local ms=$(($(date +%s%3N) - t0))
   log "$ENV_NAME is up in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s: https://127.0.0.1:$API_PORT"
   log "  export KUBECONFIG=$KUBECONFIG_FILE"
+}
+
+# `kill-apiserver <env>`: SIGKILL the recorded kube-apiserver, as a crash would (no graceful
+# shutdown); its pid file stays, so `status` shows it DEAD and `start-apiserver` can follow.
+kill_apiserver_one() {
+  set_env_vars "$1"
+  [ -d "$DIR/pids" ] || die "$ENV_NAME is not running (no $DIR)"
+  pid_alive kube-apiserver || die "$ENV_NAME: the recorded kube-apiserver is not running"
+  local pid
+  pid="$(cat "$DIR/pids/kube-apiserver.pid")"
+  kill -KILL "$pid"
+  for _ in $(seq 1 50); do
+    [ -d "/proc/$pid" ] || break
+    sleep 0.1
+  done
+  [ -d "/proc/$pid" ] && die "$ENV_NAME: kube-apiserver $pid survived SIGKILL"
+  log "$ENV_NAME: killed kube-apiserver (pid $pid, SIGKILL) at $(date +%s%3N)"
+}
+
+# `start-apiserver <env>`: start it again with the flags of `up` and wait for /readyz. It fails,
+# leaving the rest of the cluster running, when it is already running or does not become ready.
+start_apiserver_one() {
+  set_env_vars "$1"
+  [ -d "$DIR/pids" ] || die "$ENV_NAME is not running (no $DIR); start it with: kit/cluster.sh up $ENV_NAME"
+  pid_alive kube-apiserver && die "$ENV_NAME: kube-apiserver is already running (pid $(cat "$DIR/pids/kube-apiserver.pid"))"
+  local t0
+  t0=$(date +%s%3N)
+  DEADLINE=$(($(date +%s) + TIMEOUT))
+  KEEP_ON_FAIL=1
+  start_apiserver
+  wait_for "kube-apiserver /readyz on port $API_PORT" kube-apiserver api_ready
+  local ms=$(($(date +%s%3N) - t0))
+  log "$ENV_NAME: kube-apiserver (pid $(cat "$DIR/pids/kube-apiserver.pid")) is ready in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"
 }
 
 stop_procs() { # kills exactly the recorded pids (if they are still our binaries)
@@ -398,7 +441,7 @@ expand_envs() {
 cmd="${1:-}"
 shift || true
 case "$cmd" in
-  up|down|status|kubeconfig)
+  up|down|status|kubeconfig|kill-apiserver|start-apiserver|restart-apiserver)
     default=""
     [ "$cmd" = status ] && default=all
     targets="$(expand_envs "${1:-$default}")" # exits (set -e) on a bad name
@@ -408,11 +451,20 @@ case "$cmd" in
   up) for e in $targets; do up_one "$e"; done ;;
   down) for e in $targets; do down_one "$e"; done ;;
   status) for e in $targets; do status_one "$e"; done ;;
+  kill-apiserver) for e in $targets; do kill_apiserver_one "$e"; done ;;
+  start-apiserver) for e in $targets; do start_apiserver_one "$e"; done ;;
+  restart-apiserver)
+    for e in $targets; do
+      kill_apiserver_one "$e"
+      sleep "${KIT_APISERVER_DOWN_SECONDS:-5}"
+      start_apiserver_one "$e"
+    done
+    ;;
   kubeconfig)
     [ "$targets" = "${targets%% *}" ] || die "kubeconfig takes a single environment"
     set_env_vars "$targets"
     echo "$KUBECONFIG_FILE"
     ;;
-  -h|--help|help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  -h|--help|help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -79,6 +79,19 @@ export interface EnvironmentProfile {
   readonly domain: string;
   /** Terminate TLS on every Ingress. */
   readonly tls: boolean;
+  /**
+   * How long a rollout of a web Deployment may go without progress before it counts as failed, in
+   * seconds. It is rendered as the Deployment's `spec.progressDeadlineSeconds`, so `kubectl rollout
+   * status` fails and Argo CD marks the app Degraded when new pods do not become Ready in time
+   * (the old ones keep serving: maxUnavailable is 0), and `ChartResources` sets the same bound
+   * (plus a grace for the controller's verdict to arrive) as the Pulumi resource's
+   * `customTimeouts`, so a `pulumi up` of a broken release fails instead of waiting 10 minutes.
+   * Keep it above the web pods' startup allowance (60 s with a startup probe). The built-in
+   * profiles set dev 120, staging 300 and prod 600.
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#progress-deadline-seconds
+   * @default 600 (Kubernetes' own default)
+   */
+  readonly rolloutTimeoutSeconds?: number;
 }
 
 const small: ResourceSpec = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '250m', memoryLimit: '128Mi' };
@@ -89,11 +102,11 @@ const small: ResourceSpec = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit
  * silently turning off the production rules of every later `prod` Environment.
  */
 export const Profiles: {
-  /** One web replica, no HPA, no TLS, domain `dev.example.com`. */
+  /** One web replica, no HPA, no TLS, domain `dev.example.com`, rollouts fail after 120 s without progress. */
   readonly dev: EnvironmentProfile;
-  /** HPA from 2 to 5 replicas at 60% CPU, TLS, domain `staging.example.com`. */
+  /** HPA from 2 to 5 replicas at 60% CPU, TLS, domain `staging.example.com`, rollouts fail after 300 s without progress. */
   readonly staging: EnvironmentProfile;
-  /** Production rules, HPA from 3 to 10 replicas at 50% CPU, zone spread, TLS, domain `example.com`. */
+  /** Production rules, HPA from 3 to 10 replicas at 50% CPU, zone spread, TLS, domain `example.com`, rollouts fail after 600 s without progress. */
   readonly prod: EnvironmentProfile;
 } = frozenCopy({
   dev: {
@@ -114,6 +127,8 @@ export const Profiles: {
     zoneSpread: false,
     domain: 'dev.example.com',
     tls: false,
+    // One pod: twice its 60 s startup allowance is enough to tell a broken release quickly.
+    rolloutTimeoutSeconds: 120,
   },
   staging: {
     name: 'staging',
@@ -133,6 +148,7 @@ export const Profiles: {
     zoneSpread: false,
     domain: 'staging.example.com',
     tls: true,
+    rolloutTimeoutSeconds: 300,
   },
   prod: {
     name: 'prod',
@@ -152,6 +168,8 @@ export const Profiles: {
     zoneSpread: true,
     domain: 'example.com',
     tls: true,
+    // Kubernetes' default: pods on fresh nodes (autoscaler, image pulls) may take minutes.
+    rolloutTimeoutSeconds: 600,
   },
 });
 
@@ -202,6 +220,10 @@ export function validateProfile(profile: EnvironmentProfile): void {
   assertValid(subject, 'domain', profile.domain, checkHostname(profile.domain));
   assertValid(subject, 'postgresStorage', profile.postgresStorage, checkByteQuantity(profile.postgresStorage));
   assertValid(subject, 'redisStorage', profile.redisStorage, checkByteQuantity(profile.redisStorage));
+  if (profile.rolloutTimeoutSeconds !== undefined) {
+    const t = profile.rolloutTimeoutSeconds;
+    assertValid(subject, 'rolloutTimeoutSeconds', t, checkInteger(t, 1) ?? checkInt32Max(t));
+  }
   assertValid(subject, 'resources', profile.resources, checkRecord(profile.resources));
   assertKnownKeys(subject, 'resources.', profile.resources, WORKLOAD_KINDS, 'a workload kind', 'kinds');
   for (const kind of WORKLOAD_KINDS) {
@@ -230,6 +252,7 @@ const PROFILE_FIELDS = fieldsOf<EnvironmentProfile>({
   zoneSpread: true,
   domain: true,
   tls: true,
+  rolloutTimeoutSeconds: true,
 });
 
 const WORKLOAD_KINDS = fieldsOf<EnvironmentProfile['resources']>({ web: true, postgres: true, redis: true, worker: true, job: true });

@@ -244,6 +244,7 @@ export class WebApp extends Construct {
       spec: {
         replicas: this.replicas,
         revisionHistoryLimit: 5,
+        progressDeadlineSeconds: profile.rolloutTimeoutSeconds ?? 600,
         selector: { matchLabels: { ...selector } },
         strategy: {
           type: 'RollingUpdate',

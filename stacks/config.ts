@@ -101,7 +101,17 @@ export const CONFIG_KEYS = [
 export const BUILD_DEFAULTS = { context: 'apps/web', dockerfile: 'apps/web/Dockerfile', platform: 'linux/amd64' } as const;
 
 /** Fields of `profile` that a stack may override. `name` and `production` belong to the environment. */
-export const PROFILE_OVERRIDE_FIELDS = ['replicas', 'autoscaling', 'resources', 'postgresStorage', 'redisStorage', 'zoneSpread', 'domain', 'tls'] as const;
+export const PROFILE_OVERRIDE_FIELDS = [
+  'replicas',
+  'autoscaling',
+  'resources',
+  'postgresStorage',
+  'redisStorage',
+  'zoneSpread',
+  'domain',
+  'tls',
+  'rolloutTimeoutSeconds',
+] as const;
 
 /** A configuration key is missing or malformed (the library's ConfigError: the message ends with the commands that fix it). */
 export const StackConfigError = ConfigError;
@@ -427,6 +437,7 @@ function coerceOverride(field: string, v: unknown): unknown {
   const each = (x: unknown, f: (k: string, y: unknown) => unknown) => (isRecord(x) ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, f(k, y)])) : x);
   switch (field) {
     case 'replicas':
+    case 'rolloutTimeoutSeconds':
       return toNumber(v);
     case 'zoneSpread':
     case 'tls':

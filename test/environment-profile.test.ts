@@ -35,6 +35,10 @@ describe('Profiles', () => {
     expect(Profiles.dev.zoneSpread).toBe(false);
   });
 
+  test('rollouts fail after 120 s without progress in dev, 300 s in staging and 600 s (the Kubernetes default) in prod', () => {
+    expect([Profiles.dev.rolloutTimeoutSeconds, Profiles.staging.rolloutTimeoutSeconds, Profiles.prod.rolloutTimeoutSeconds]).toStrictEqual([120, 300, 600]);
+  });
+
   test('the Profiles object, every built-in profile and every nested spec are frozen', () => {
     expect(unfrozenPaths(Profiles, 'Profiles')).toStrictEqual([]);
   });
@@ -179,7 +183,7 @@ describe('defineProfile', () => {
   test('fails on an unknown field that resembles none and lists the fields', () => {
     expectValidationError(
       () => defineProfile(Profiles.dev, { storage: '20Gi' } as ProfileOverrides),
-      "environment-profile 'dev': 'storage' is not a profile field (the fields are 'name', 'namespace', 'production', 'replicas', 'autoscaling', 'resources', 'postgresStorage', 'redisStorage', 'zoneSpread', 'domain', 'tls'), got \"20Gi\"",
+      "environment-profile 'dev': 'storage' is not a profile field (the fields are 'name', 'namespace', 'production', 'replicas', 'autoscaling', 'resources', 'postgresStorage', 'redisStorage', 'zoneSpread', 'domain', 'tls', 'rolloutTimeoutSeconds'), got \"20Gi\"",
     );
   });
 
@@ -273,6 +277,22 @@ describe('defineProfile', () => {
         `environment-profile 'dev': 'replicas' must be an integer >= 1, got ${shown}`,
       );
     }
+  });
+
+  test('fails on a rollout timeout that is not an int32 >= 1', () => {
+    for (const [value, problem] of [
+      [0, 'must be an integer >= 1, got 0'],
+      [-30, 'must be an integer >= 1, got -30'],
+      [2.5, 'must be an integer >= 1, got 2.5'],
+      ['60', 'must be an integer >= 1, got "60"'],
+      [2 ** 31, 'must be at most 2147483647 (the API server stores it in an int32), got 2147483648'],
+    ] as const) {
+      expectValidationError(
+        () => defineProfile(Profiles.dev, { rolloutTimeoutSeconds: value as number }),
+        `environment-profile 'dev': 'rolloutTimeoutSeconds' ${problem}`,
+      );
+    }
+    expect(defineProfile(Profiles.prod, { rolloutTimeoutSeconds: 30 }).rolloutTimeoutSeconds).toBe(30);
   });
 
   test('fails on a storage size such as 10GB', () => {

@@ -60,6 +60,7 @@ describe('WebApp', () => {
         spec: {
           replicas: 1,
           revisionHistoryLimit: 5,
+          progressDeadlineSeconds: 120,
           selector: { matchLabels: selector },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
           template: {
@@ -160,6 +161,16 @@ describe('WebApp', () => {
     expect(find(objs, 'Service', 'web').spec.ports).toStrictEqual([{ name: 'http', port: 8081, targetPort: 'http', protocol: 'TCP' }]);
     expect(find(objs, 'NetworkPolicy', 'web').spec.ingress).toStrictEqual([{ ports: [{ protocol: 'TCP', port: 3000 }] }]);
     expect(find(objs, 'Ingress', 'web').spec.rules[0].http.paths[0].backend).toStrictEqual({ service: { name: 'web', port: { number: 8081 } } });
+  });
+
+  test("the profile's rolloutTimeoutSeconds is the Deployment's progressDeadlineSeconds, 600 when a profile has none", () => {
+    // GIVEN a dev profile with a short timeout, and a hand-written profile without the field
+    const untimed = { ...Profiles.staging, rolloutTimeoutSeconds: undefined };
+
+    // WHEN / THEN
+    expect(deploymentOf(synthWeb({}, defineProfile(Profiles.dev, { rolloutTimeoutSeconds: 45 })).objs).spec.progressDeadlineSeconds).toBe(45);
+    expect(deploymentOf(synthWeb({}, Profiles.staging).objs).spec.progressDeadlineSeconds).toBe(300);
+    expect(deploymentOf(synthWeb({}, untimed).objs).spec.progressDeadlineSeconds).toBe(600);
   });
 
   test.each(['ClusterIP', 'NodePort', 'LoadBalancer'] as const)('serviceType %s sets the Service type', (serviceType) => {

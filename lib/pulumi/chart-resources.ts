@@ -58,6 +58,29 @@ const KINDS: Readonly<Record<string, Factory>> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': (n, m, o) => new k8s.rbac.v1.RoleBinding(n, args(m), o),
 };
 
+/**
+ * Seconds that `ChartResources` waits for a Deployment beyond its `progressDeadlineSeconds`. The
+ * Deployment controller measures the deadline from the rollout's last progress and then marks it
+ * `Progressing=False` (`ProgressDeadlineExceeded`); the provider measures its timeout from the start
+ * of its wait and does not stop on that condition. The grace lets the controller's verdict reach
+ * the provider first, so that the failed `pulumi up` says why, not only that it timed out.
+ */
+export const ROLLOUT_TIMEOUT_GRACE_SECONDS = 30;
+
+/**
+ * The `customTimeouts` of an object's resource: for a Deployment with `spec.progressDeadlineSeconds`
+ * (a `WebApp`'s comes from the profile's `rolloutTimeoutSeconds`), create and update wait that long
+ * plus {@link ROLLOUT_TIMEOUT_GRACE_SECONDS}, instead of the provider's 10 minutes; otherwise none.
+ * Read from the object alone, so Deployments a user adds get the same bound.
+ */
+export function rolloutTimeouts(manifest: KubeManifest): pulumi.CustomTimeouts | undefined {
+  if (manifest.apiVersion !== 'apps/v1' || manifest.kind !== 'Deployment') return undefined;
+  const deadline = (manifest as { spec?: { progressDeadlineSeconds?: unknown } }).spec?.progressDeadlineSeconds;
+  if (typeof deadline !== 'number' || !Number.isInteger(deadline) || deadline < 1) return undefined;
+  const timeout = `${deadline + ROLLOUT_TIMEOUT_GRACE_SECONDS}s`;
+  return { create: timeout, update: timeout };
+}
+
 const customResource: Factory = (n, m, o) => new k8s.apiextensions.CustomResource(n, args(m), o);
 
 /** The kinds deployed with a typed class, as `apiVersion/kind`; every other kind is a generic custom resource. */
@@ -107,6 +130,7 @@ export class ChartResources extends pulumi.ComponentResource {
     const resources = new Map<string, pulumi.CustomResource>();
     for (const p of this.plan) {
       const factory = KINDS[`${p.manifest.apiVersion}/${p.manifest.kind}`] ?? customResource;
+      const customTimeouts = rolloutTimeouts(p.manifest);
       resources.set(
         p.key,
         factory(p.resourceName, p.manifest, {
@@ -116,6 +140,8 @@ export class ChartResources extends pulumi.ComponentResource {
           // Data a command must not delete by accident: `pulumi destroy` fails on it, naming it, and
           // once unprotected deliberately, a destroy leaves it in the cluster (README, "Protected state").
           ...(p.protect ? { protect: true, retainOnDelete: true } : {}),
+          // A release whose pods never become Ready fails the update in bounded time (README, "Failed releases").
+          ...(customTimeouts ? { customTimeouts } : {}),
         }),
       );
     }

@@ -17,6 +17,8 @@ interface Registered {
   /** The `protect` and `retainOnDelete` resource options, as the engine receives them. */
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** The `customTimeouts` resource option (create/update/delete; '' when unset). */
+  readonly timeouts: { create: string; update: string; delete: string };
 }
 
 interface Run {
@@ -40,17 +42,30 @@ async function run(
   const resources: Registered[] = [];
   // The mocks hand newResource() no resource options; the monitor sees the engine's request, which has them.
   const { MockMonitor } = await import('@pulumi/pulumi/runtime/mocks');
-  type Request = { getType(): string; getName(): string; getProtect(): boolean | undefined; getRetainondelete(): boolean | undefined };
-  const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
+  type Timeouts = { getCreate(): string; getUpdate(): string; getDelete(): string };
+  type Request = {
+    getType(): string;
+    getName(): string;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getCustomtimeouts(): Timeouts | undefined;
+  };
+  type Options = Pick<Registered, 'protect' | 'retainOnDelete' | 'timeouts'>;
+  const options = new Map<string, Options>();
   const register = MockMonitor.prototype.registerResource;
   MockMonitor.prototype.registerResource = function (this: unknown, req: Request, callback: Parameters<typeof register>[1]) {
-    options.set(`${req.getType()} ${req.getName()}`, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true });
+    const t = req.getCustomtimeouts();
+    options.set(`${req.getType()} ${req.getName()}`, {
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+      timeouts: { create: t?.getCreate() ?? '', update: t?.getUpdate() ?? '', delete: t?.getDelete() ?? '' },
+    });
     return register.call(this, req, callback);
   } as typeof register;
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const o = options.get(`${args.type} ${args.name}`) ?? { protect: false, retainOnDelete: false };
+        const o = options.get(`${args.type} ${args.name}`) ?? { protect: false, retainOnDelete: false, timeouts: { create: '', update: '', delete: '' } };
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, seq: resources.length, ...o });
         return { id: `${args.name}-id`, state: args.inputs };
       },
@@ -193,6 +208,48 @@ describe('ChartResources', () => {
     );
     expect(names(kube.filter((r) => r.retainOnDelete))).toEqual(names(kube.filter((r) => r.protect)));
     expect(kube.length).toBeGreaterThan(15);
+  });
+
+  test("waits for a Deployment as long as its progressDeadlineSeconds (the profile's rolloutTimeoutSeconds) plus the grace, and sets no timeout elsewhere", async () => {
+    // GIVEN a prod Environment whose rollouts time out after 45 s, with a raw Deployment of 90 s
+    const { resources, error } = await run(
+      (lib, deploy) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { App } = require('cdk8s') as typeof import('cdk8s');
+        const env = new lib.Environment(new App(), 'orders', {
+          profile: lib.defineProfile(lib.Profiles.prod, { namespace: 'orders-prod', rolloutTimeoutSeconds: 45 }),
+        });
+        const db = new lib.PostgresDb(env, 'db');
+        new lib.WebApp(env, 'api', { image: deploy.PLACEHOLDER_IMAGE, ingress: { hosts: ['orders.example.com'] } }).connect(db);
+        // WHEN it is deployed
+        new deploy.ChartResources('orders', {
+          environment: env,
+          provider: new k8s.Provider('cluster', { context: 'prod' }),
+          images: { [deploy.PLACEHOLDER_IMAGE]: DIGEST },
+          extraObjects: deploy.secretsFromConfig(env),
+        });
+      },
+      secrets,
+      ['orders:secrets'],
+    );
+    expect(error).toBeUndefined();
+    // THEN the api Deployment's create and update wait 45 + 30 s, and no other resource has a timeout
+    const kube = resources.filter((r) => r.type.startsWith('kubernetes:'));
+    const api = kube.find((r) => r.name === 'orders-prod/api' && r.type === 'kubernetes:apps/v1:Deployment');
+    expect((api?.inputs.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds).toBe(45);
+    expect(api?.timeouts).toStrictEqual({ create: '75s', update: '75s', delete: '' });
+    expect(kube.filter((r) => r !== api && (r.timeouts.create || r.timeouts.update || r.timeouts.delete))).toEqual([]);
+  });
+
+  test('rolloutTimeouts reads the deadline from the object: Deployments with progressDeadlineSeconds only', async () => {
+    const { rolloutTimeouts, ROLLOUT_TIMEOUT_GRACE_SECONDS } = await import('kubestack/pulumi');
+    const deployment = (spec: Record<string, unknown>) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec });
+    expect(ROLLOUT_TIMEOUT_GRACE_SECONDS).toBe(30);
+    expect(rolloutTimeouts(deployment({ progressDeadlineSeconds: 600 }))).toStrictEqual({ create: '630s', update: '630s' });
+    expect(rolloutTimeouts(deployment({}))).toBeUndefined();
+    expect(rolloutTimeouts({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' }, spec: { progressDeadlineSeconds: 60 } })).toBeUndefined();
   });
 
   test('in dev, protects nothing', async () => {

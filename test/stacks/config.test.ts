@@ -365,6 +365,17 @@ describe('loadStackConfig', () => {
       expect(profile.autoscaling).toEqual({ minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70 });
     });
 
+    test('set the rollout timeout, from the string that `pulumi config set --path` stores', () => {
+      expect(loadStackConfig(building({ profile: { rolloutTimeoutSeconds: '45' } }, { stack: 'prod' })).profile.rolloutTimeoutSeconds).toBe(45);
+    });
+
+    test('fail on a rollout timeout of 0, naming the nested key', () => {
+      expect(errorOf(() => loadStackConfig(building({ profile: { rolloutTimeoutSeconds: '0' } }))).message).toBe(
+        "stack 'dev': config 'three-tier:profile.rolloutTimeoutSeconds' must be an integer >= 1, got 0\n" +
+          '  fix: pulumi config set --path three-tier:profile.rolloutTimeoutSeconds <value> --stack dev',
+      );
+    });
+
     test('fail on a value the profile rejects, naming the nested key', () => {
       expect(errorOf(() => loadStackConfig(building({ profile: { replicas: 0 } }))).message).toBe(
         "stack 'dev': config 'three-tier:profile.replicas' must be an integer >= 1, got 0\n" +
@@ -380,7 +391,10 @@ describe('loadStackConfig', () => {
     });
 
     test.each([
-      ['production', "the fields are 'replicas', 'autoscaling', 'resources', 'postgresStorage', 'redisStorage', 'zoneSpread', 'domain', 'tls'"],
+      [
+        'production',
+        "the fields are 'replicas', 'autoscaling', 'resources', 'postgresStorage', 'redisStorage', 'zoneSpread', 'domain', 'tls', 'rolloutTimeoutSeconds'",
+      ],
       ['namespace', "the namespace is set with 'three-tier:namespace'"],
     ])('fail on the field %s, which a stack does not override', (field, why) => {
       expect(errorOf(() => loadStackConfig(building({ profile: { [field]: 'x' } }))).message).toBe(
