@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Environment } from './environment';
+import { configDataLiteralSecret } from './policy/secret-scan';
 import { contentHash } from './private/hash';
 import { objectMeta } from './private/meta';
 import {
@@ -17,6 +18,7 @@ import {
   checkString,
   fail,
   utf8Bytes,
+  ValidationError,
 } from './private/validate';
 
 /** A reference to one key of a Kubernetes Secret that the bundle does not own. */
@@ -128,6 +130,7 @@ export class ConfigBundle extends Construct {
   public addSetting(key: string, value: string): void {
     assertValid(this.subject, 'settings', key, checkEnvName(key) ?? checkConfigKey(key) ?? checkObjectKey(key));
     assertValid(this.subject, `settings.${key}`, value, checkString(value));
+    this.assertNoSecret(`settings.${key}`, key, value);
     this.assertNewKey('settings', key);
     const bytes = this.settingsBytes + utf8Bytes(value);
     assertValid(this.subject, `settings.${key}`, value, checkConfigMapSize(this.name, bytes));
@@ -150,6 +153,7 @@ export class ConfigBundle extends Construct {
   public addFile(fileName: string, content: string): void {
     assertValid(this.subject, 'files', fileName, checkConfigKey(fileName) ?? checkObjectKey(fileName));
     assertValid(this.subject, `files.${fileName}`, content, checkString(content));
+    this.assertNoSecret(`files.${fileName}`, fileName, content);
     if (Object.hasOwn(this.filesData, fileName)) fail(this.subject, 'files', fileName, 'must not repeat a file name');
     const bytes = this.filesBytes + utf8Bytes(content);
     assertValid(this.subject, `files.${fileName}`, content, checkConfigMapSize(this.filesName, bytes));
@@ -199,6 +203,19 @@ export class ConfigBundle extends Construct {
     return Object.keys(this.secretRefs)
       .sort()
       .map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: this.secretRefs[key].secretName, key: this.secretRefs[key].key } } }));
+  }
+
+  /** What the gate's secret-literal rule would refuse in the ConfigMap, refused here, naming the prop but not the value. */
+  private assertNoSecret(prop: string, key: string, value: string): void {
+    const secret = configDataLiteralSecret(key, value);
+    if (secret === undefined) return;
+    throw new ValidationError(
+      this.subject.kind,
+      this.subject.path,
+      prop,
+      '<redacted>',
+      `must not hold a secret: it holds ${secret}; put it in a Secret and reference it from 'secrets'`,
+    );
   }
 
   private assertNewKey(prop: string, key: string): void {

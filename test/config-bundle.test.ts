@@ -263,7 +263,7 @@ describe('ConfigBundle validation', () => {
 
   test('fails on a key used by a setting and a secret', () => {
     expectValidationError(
-      () => new ConfigBundle(newEnv(), 'c', { settings: { TOKEN: 'x' }, secrets: { TOKEN: { secretName: 's', key: 'k' } } }),
+      () => new ConfigBundle(newEnv(), 'c', { settings: { TOKEN: '$(UPSTREAM_TOKEN)' }, secrets: { TOKEN: { secretName: 's', key: 'k' } } }),
       "config-bundle 'dev/c': 'secrets' must not repeat a key already used by a setting or a secret of this bundle, got \"TOKEN\"",
     );
   });
@@ -423,6 +423,24 @@ describe('ConfigBundle inputs the API server rejects', () => {
     expectValidationError(
       () => bundle.addSetting('B', 'b'),
       "config-bundle 'dev/c': 'settings.B' must keep the data of ConfigMap 'c' within 1048576 bytes (1 MiB, the API server's limit); it would hold 1048577, got \"b\"",
+    );
+  });
+});
+
+describe('ConfigBundle and the gate ask the same secret question', () => {
+  test.each([
+    ['settings', { settings: { DB_PASSWORD: 'hunter2hunter2' } }, 'settings.DB_PASSWORD', 'a literal value, and its name says it is a secret'],
+    ['settings', { settings: { UPSTREAM: 'https://u:hunter2hunter2@api.example.com' } }, 'settings.UPSTREAM', 'a URL with a literal password'],
+    [
+      'files',
+      { files: { id_ed25519: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n' } },
+      'files.id_ed25519',
+      'an OpenSSH private key',
+    ],
+  ])('fails a literal secret in %s at construction, naming the prop but not the value', (_where, props, prop, why) => {
+    expectValidationError(
+      () => new ConfigBundle(newEnv(), 'c', props),
+      `config-bundle 'dev/c': '${prop}' must not hold a secret: it holds ${why}; put it in a Secret and reference it from 'secrets', got "<redacted>"`,
     );
   });
 });

@@ -1,8 +1,20 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClientWorkload, ConfigBundle, Connectable, Environment, PostgresDb, Profiles, RedisCache, WebApp, WebAppProps, defineProfile } from 'kubestack';
-import { K8sObject, container, envValue, expectValidationError, find, ids, newEnv, ofKind, podSpec, synthObjects, unresolvedReferences } from './util';
+import {
+  ClientWorkload,
+  ConfigBundle,
+  Connectable,
+  Environment,
+  PostgresDb,
+  Profiles,
+  RedisCache,
+  ValidationError,
+  WebApp,
+  WebAppProps,
+  defineProfile,
+} from 'kubestack';
+import { K8sObject, container, envValue, expectValidationError, find, ids, newEnv, ofKind, podSpec, synthObjects, thrown, unresolvedReferences } from './util';
 
 const IMAGE = 'registry.example.com/team/web:1.0.0';
 
@@ -905,8 +917,21 @@ describe('WebApp validation', () => {
 
     // WHEN / THEN
     expectValidationError(
-      () => new WebApp(env, 'web', { image: IMAGE, env: { TOKEN: 'plain' }, config: [bundle] }),
+      () => new WebApp(env, 'web', { image: IMAGE, env: { TOKEN: '$(UPSTREAM_TOKEN)' }, config: [bundle] }),
       "web-app 'dev/web': 'config' must not set an environment variable that is already set, got \"TOKEN\"",
+    );
+  });
+
+  test.each([
+    ['DB_PASSPHRASE', 'correct horse battery', 'a literal value, and its name says it is a secret'],
+    ['BASIC_AUTH', 'admin:hunter2hunter2', 'literal user:password credentials'],
+    ['CONN', 'Server=pg;Password=hunter2hunter2', "a literal value for 'Password'"],
+    ['UPSTREAM', 'https://user:hunter2hunter2@api.example.com', 'a URL with a literal password'],
+  ])('fails on the literal secret in env %s at construction, as the gate would at synthesis, without printing it', (name, value, why) => {
+    const error = thrown(() => new WebApp(newEnv(), 'web', { image: IMAGE, env: { [name]: value } }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toBe(
+      `web-app 'dev/web': 'env.${name}' must not hold a secret: it is ${why}; read it from a Secret (a ConfigBundle 'secrets' entry) or compose it from $(VAR) references, got "<redacted>"`,
     );
   });
 

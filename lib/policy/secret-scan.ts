@@ -182,3 +182,29 @@ export function literalSecretIn(value: string): string | undefined {
   const pair = secretPairIn(value);
   return pair === undefined ? undefined : `a literal value for '${pair}'`;
 }
+
+/** `user:password`, as an *AUTH* variable holds it. */
+const USER_PASSWORD = /^[^:\s]+:\S+$/;
+
+/**
+ * Why a plain env var `name=value` holds a literal secret, as the end of a message (`… sets env
+ * X to a literal value, and its name says it is a secret`), or `undefined`. The gate's
+ * `secret-literal` rule and the workloads' `env` props both ask this, so a construct refuses at
+ * once what the gate would refuse at synthesis.
+ */
+export function envLiteralSecret(name: string, value: string): string | undefined {
+  if (words(name).includes('AUTH') && USER_PASSWORD.test(value) && isLiteral(value.slice(value.indexOf(':') + 1))) {
+    return 'literal user:password credentials';
+  }
+  if (isSecretName(name) && isLiteral(value)) return 'a literal value, and its name says it is a secret';
+  return literalSecretIn(value);
+}
+
+/**
+ * Why a ConfigMap entry `key: value` (a setting or a file) holds a literal secret, as the end of a
+ * message, or `undefined`: asked by the gate's `secret-literal` rule and by `ConfigBundle`.
+ */
+export function configDataLiteralSecret(key: string, value: string): string | undefined {
+  if (isSecretName(key) && isLiteral(value)) return 'a literal value, and its name says it is a secret';
+  return literalSecretIn(value);
+}

@@ -6,7 +6,8 @@ import { Connectable } from '../connection';
 import { Environment } from '../environment';
 import { ResourceSpec } from '../environment-profile';
 import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './meta';
-import { Subject, assertValid, checkDnsSubdomain, checkEnvName, checkString, checkStringList, fail, firstDuplicate } from './validate';
+import { Subject, assertValid, checkDnsSubdomain, checkEnvName, checkString, checkStringList, fail, firstDuplicate, ValidationError } from './validate';
+import { envLiteralSecret } from '../policy/secret-scan';
 
 /** The one container of a hardened pod. */
 export interface HardenedContainer {
@@ -114,6 +115,17 @@ export class HardenedPod {
   public addEnv(name: string, value: string): void {
     assertValid(this.subject, 'env', name, checkEnvName(name));
     assertValid(this.subject, `env.${name}`, value, checkString(value));
+    // the gate's secret-literal rule asks the same question at synthesis
+    const secret = envLiteralSecret(name, value);
+    if (secret !== undefined) {
+      throw new ValidationError(
+        this.subject.kind,
+        this.subject.path,
+        `env.${name}`,
+        '<redacted>',
+        `must not hold a secret: it is ${secret}; read it from a Secret (a ConfigBundle 'secrets' entry) or compose it from $(VAR) references`,
+      );
+    }
     this.pushEnv('env', [{ name, value }]);
   }
 

@@ -5,7 +5,7 @@
  * Ingress annotation URL) are not repeated here.
  */
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { ConfigBundle, Environment, PolicyViolationError, Profiles, WebApp, checkPolicy, waiverAnnotation } from 'kubestack';
+import { ConfigBundle, Environment, PolicyViolationError, Profiles, ValidationError, WebApp, checkPolicy, waiverAnnotation } from 'kubestack';
 import { thrown } from '../util';
 
 const S = 'hunter2-S3CRET';
@@ -81,10 +81,19 @@ describe('class 1: waivers', () => {
 });
 
 describe('class 2: secrets in values', () => {
-  test('fails a ConfigBundle file application.properties with db.password', () => {
+  test('fails a ConfigBundle file application.properties with db.password, at construction, with the predicate the gate uses', () => {
     const env = new Environment(Testing.app(), 'dev', { profile: Profiles.dev });
-    new ConfigBundle(env, 'app-config', { files: { 'application.properties': `db.url=jdbc:postgresql://postgres/app\ndb.password=${S}\n` } });
-    expect(synthViolations(env)).toEqual([
+    const files = { 'application.properties': `db.url=jdbc:postgresql://postgres/app\ndb.password=${S}\n` };
+    const error = thrown(() => new ConfigBundle(env, 'app-config', { files }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toBe(
+      "config-bundle 'dev/app-config': 'files.application.properties' must not hold a secret: it holds a literal value for 'db.password'; put it in a Secret and reference it from 'secrets', got \"<redacted>\"",
+    );
+    expect((error as Error).message).not.toContain(S);
+    // AND the same ConfigMap written by hand fails the gate
+    const raw = new Environment(Testing.app(), 'dev', { profile: Profiles.dev });
+    new ApiObject(raw, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config-files' }, data: files });
+    expect(synthViolations(raw)).toEqual([
       `ConfigMap ${Profiles.dev.namespace}/app-config-files [secret-literal] key 'application.properties' holds a literal value for 'db.password'`,
     ]);
   });

@@ -1,12 +1,10 @@
 import { list, rec, records, str } from '../../private/object';
-import { isLiteral, isSecretName, isStrongSecretName, literalSecretIn, words } from '../secret-scan';
+import { configDataLiteralSecret, envLiteralSecret, isLiteral, isStrongSecretName, literalSecretIn } from '../secret-scan';
 import type { Fail, RuleDefinition } from '../rule';
 import { WAIVER_ANNOTATION_PREFIX } from '../types';
 
 /** A command-line flag, `-x`, `--name` or `--name=value`. */
 const FLAG = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=([\s\S]*))?$/;
-/** `user:password`, as an *AUTH* variable holds it. */
-const USER_PASSWORD = /^[^:\s]+:\S+$/;
 
 function checkAnnotations(where: string, annotations: unknown, fail: Fail): void {
   for (const [k, v] of Object.entries(rec(annotations))) {
@@ -29,11 +27,8 @@ export const secretLiteral = {
     if (ref.kind !== 'ConfigMap') return;
     for (const [k, v] of Object.entries(rec(obj.data))) {
       if (typeof v !== 'string') continue;
-      if (isSecretName(k) && isLiteral(v)) fail(`key '${k}' holds a literal value, and its name says it is a secret`);
-      else {
-        const found = literalSecretIn(v);
-        if (found) fail(`key '${k}' holds ${found}`);
-      }
+      const found = configDataLiteralSecret(k, v);
+      if (found) fail(`key '${k}' holds ${found}`);
     }
   },
   checkWorkload({ obj, metadata, containers }, _gate, fail) {
@@ -58,15 +53,8 @@ export const secretLiteral = {
       for (const e of records(c.spec.env)) {
         const name = str(e.name) ?? '';
         if (typeof e.value !== 'string') continue;
-        const value = e.value;
-        if (words(name).includes('AUTH') && USER_PASSWORD.test(value) && isLiteral(value.slice(value.indexOf(':') + 1))) {
-          fail(`${c.label} sets env ${name} to literal user:password credentials`);
-        } else if (isSecretName(name) && isLiteral(value)) {
-          fail(`${c.label} sets env ${name} to a literal value, and its name says it is a secret`);
-        } else {
-          const found = literalSecretIn(value);
-          if (found) fail(`${c.label} sets env ${name} to ${found}`);
-        }
+        const found = envLiteralSecret(name, e.value);
+        if (found) fail(`${c.label} sets env ${name} to ${found}`);
       }
     }
   },
