@@ -263,6 +263,8 @@ function addUnit(chart: Chart, i: number): void {
   new k8s.KubeDeployment(chart, `${web}-deploy`, {
     metadata: meta(web, webLabels, { 'kube-score/ignore': `${LINT_BASE},deployment-has-host-podantiaffinity,pod-networkpolicy` }),
     spec: {
+      // The production profile's rolloutTimeoutSeconds, which bounds a failed release.
+      progressDeadlineSeconds: 600,
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorOf(web) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: num(1), maxUnavailable: num(0) } },

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, ChartProps, DependencyGraph, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { RequiredSecret } from './connection';
@@ -6,6 +6,8 @@ import { EnvironmentProfile, validateProfile } from './environment-profile';
 import { PolicyOptions, PolicyReport, PolicyViolationError, PolicyWaiver, checkPolicy as runPolicyGate, formatViolations, formatWaivers } from './policy';
 import { Subject, assertValid, checkDnsLabel, fail } from './private/validate';
 import { assertSinglePeerCopies } from './private/peers';
+import { apiObjectsJson } from './private/object-json';
+import { orderedChartObjects, resolveObjectDependencies } from './private/object-order';
 
 const ENVIRONMENT = Symbol.for('kubestack.Environment');
 
@@ -221,11 +223,10 @@ export class Environment extends Chart {
    * written.
    */
   public allApiObjects(): ApiObject[] {
-    resolveDependencies(this.node.root);
+    // cdk8s's own resolveDependencies and DependencyGraph order, in linear time (lib/private/object-order.ts).
+    resolveObjectDependencies(this.node.root);
     const charts = this.node.findAll().filter((c): c is Chart => Chart.isChart(c));
-    return charts.flatMap((chart) =>
-      new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart),
-    );
+    return charts.flatMap((chart) => orderedChartObjects(chart));
   }
 
   /**
@@ -233,7 +234,8 @@ export class Environment extends Chart {
    * `app.synth()` writes them, in the order of {@link allApiObjects}. Runs no validation.
    */
   public manifests(): Record<string, unknown>[] {
-    return this.allApiObjects().map((o) => o.toJson() as Record<string, unknown>);
+    // The JSON of `o.toJson()`, computed without cdk8s's generic resolution where that is exact (lib/private/object-json.ts).
+    return apiObjectsJson(this.allApiObjects());
   }
 
   /**
@@ -288,32 +290,6 @@ export class Environment extends Chart {
       this.printedWaivers = lines;
     }
     return report.violations.length > 0 ? [formatViolations(report.violations, this.profile.name)] : [];
-  }
-}
-
-/**
- * What cdk8s 2.70 does before it synthesizes a chart (`resolveDependencies` in cdk8s/lib/app.js,
- * which is not exported): a chart depends on the charts nested in it, a chart on the chart of every
- * construct one of its constructs depends on, and every ApiObject below a construct on every
- * ApiObject below the constructs it depends on. Adding a dependency twice is a no-op.
- */
-function resolveDependencies(root: IConstruct): void {
-  const all = root.node.findAll();
-  for (const parent of all.filter((c) => Chart.isChart(c))) {
-    for (const child of parent.node.children.filter((c) => Chart.isChart(c))) parent.node.addDependency(child);
-  }
-  const dependencies = () => all.flatMap((source) => source.node.dependencies.map((target) => ({ source, target })));
-  for (const { source, target } of dependencies()) {
-    const sourceChart = Chart.of(source);
-    const targetChart = Chart.of(target);
-    if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
-  }
-  for (const { source, target } of dependencies()) {
-    const sourceChart = Chart.of(source);
-    const targetChart = Chart.of(target);
-    const objectsOf = (c: IConstruct, chart: Chart) => c.node.findAll().filter((x) => ApiObject.isApiObject(x) && Chart.of(x) === chart);
-    const targets = objectsOf(target, targetChart);
-    for (const s of objectsOf(source, sourceChart)) for (const t of targets) if (s !== t) s.node.addDependency(t);
   }
 }
 
