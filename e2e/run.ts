@@ -13,7 +13,11 @@
  *                  2a the migration Job completes; `kubectl create job --from=cronjob/…` completes
  *                     (the app's CronJob, and in prod the Postgres backup: its claim binds, the README's
  *                     restore pod is created from it and admitted)
- *                     Pod Security rejects a privileged pod; then the Namespace is deleted
+ *                     Pod Security rejects a privileged pod
+ *                  2c a broken release (kwok never readies pods of BROKEN_IMAGE) applied with a 30 s
+ *                     progress deadline: `kubectl rollout status` fails on it, web's available replicas
+ *                     (sampled every 0.5 s) never drop below desired; `kubectl rollout undo` recovers
+ *                  2d the Namespace is deleted
  *   pulumi phase    the real `pulumi` CLI and nodejs language host, in a clean copy of the project
  *                   folder, as the README tells users: login, stack init, config set --secret --path
  *                   3 `pulumi preview` lists every object; `pulumi up --yes` on a fresh local backend:
@@ -25,6 +29,13 @@
  *                     of `web`, after the Job completed
  *                  5b a migration that fails (kwok fails Job pods of FAILING_IMAGE) fails `pulumi up`
  *                     naming the Job, web keeps its image; the good image recovers
+ *                  5c the broken release with `profile.rolloutTimeoutSeconds` 30 (stack config): `pulumi up`
+ *                     fails within 30 + 30 (grace) + 90 s naming web and ProgressDeadlineExceeded, web
+ *                     stays available (sampled); the previous digest converges, then --expect-no-changes
+ *                  5d the kube-apiserver is killed (SIGKILL by PID, kit/cluster.sh kill-apiserver) during
+ *                     an up that changes the Job, web, the CronJob and Redis, and started again 5 s later:
+ *                     the up fails; refresh (+ --clear-pending-creates if anything is pending) and up
+ *                     converge to dist/<env>/ with nothing pending; the recovery time is printed
  *                   6 Pod Security rejects a privileged pod in the Namespace that Pulumi created
  *                   7 `pulumi destroy --yes` removes the Namespace and everything in it; in prod it fails,
  *                     naming the protected resources, then `pulumi state unprotect --all` and a destroy
@@ -44,7 +55,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { secretPath } from 'kubestack/pulumi';
+import { ROLLOUT_TIMEOUT_GRACE_SECONDS, secretPath } from 'kubestack/pulumi';
 
 const ROOT = path.join(__dirname, '..');
 const ALL_ENVS = ['dev', 'staging', 'prod'] as const;
@@ -53,6 +64,16 @@ const PROJECT = 'three-tier';
 const IMAGE_REPO = 'registry.example.com/three-tier/web';
 /** The image whose Job pods kwok fails with exit code 1 (kit/kwok-stages.yaml, stage pod-fail). */
 const FAILING_IMAGE = `${IMAGE_REPO}@sha256:${'f'.repeat(64)}`;
+/** The broken release: kwok starts its pods but never marks them Ready (stage pod-never-ready); its Job pods complete. */
+const BROKEN_IMAGE = `${IMAGE_REPO}@sha256:${'e'.repeat(64)}`;
+/**
+ * The rollout timeout of the e2e stacks, set as a user would (`pulumi config set --path
+ * three-tier:profile.rolloutTimeoutSeconds`), and of the kubectl phase's overlay: the committed
+ * 120/300/600 s would make every broken rollout wait minutes.
+ */
+const E2E_ROLLOUT_TIMEOUT = 30;
+/** ChartResources' wait beyond progressDeadlineSeconds. */
+const ROLLOUT_GRACE = ROLLOUT_TIMEOUT_GRACE_SECONDS;
 const VERBOSE = process.env.E2E_VERBOSE === '1';
 const KIT_BINS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'fake-provisioner', 'pulumi', 'pulumi-resource-kubernetes'];
 
@@ -91,6 +112,8 @@ interface RunOptions {
   /** Log file name under the log directory (appended). */
   log?: string;
   quiet?: boolean;
+  /** Called with every chunk of output (stdout and stderr) as it arrives. */
+  onOutput?: (text: string) => void;
 }
 
 /** Runs a command in its own process group; kills the group when it exceeds its timeout. */
@@ -109,6 +132,7 @@ function run(cmd: string, args: string[], o: RunOptions): Promise<RunResult> {
       else stderr += s;
       if (logFile) fs.appendFileSync(logFile, s);
       if (VERBOSE && !o.quiet) process.stdout.write(s);
+      o.onOutput?.(s);
     };
     child.stdout!.on('data', (c: Buffer) => sink(c, 'out'));
     child.stderr!.on('data', (c: Buffer) => sink(c, 'err'));
@@ -179,6 +203,12 @@ interface StepRecord {
   ok: boolean;
 }
 const records: StepRecord[] = [];
+/** The measured figures of the run (availability during broken rollouts, recovery times), printed in the summary. */
+const figures: string[] = [];
+const figure = (env: string, text: string) => {
+  figures.push(`${env.padEnd(8)} ${text}`);
+  say(`${env.padEnd(8)}   ${text}`);
+};
 
 async function step<T>(env: string, name: string, f: () => Promise<T>): Promise<T> {
   const start = Date.now();
@@ -489,6 +519,55 @@ async function secretCommands(c: Ctx): Promise<SecretCommand[]> {
 /** A URL-safe random value (the password lands in DATABASE_URL). */
 const secretValue = () => randomBytes(18).toString('hex');
 
+interface Availability {
+  samples: number;
+  /** Fewest available replicas seen. */
+  min: number;
+  /** The desired count (spec.replicas) when the fewest were seen. */
+  desired: number;
+  /** Samples in which fewer replicas were available than desired. */
+  below: string[];
+  /** Samples that kubectl could not take (the API server was down). */
+  missed: number;
+}
+
+/**
+ * Samples the web Deployment every 0.5 s (`kubectl get deploy web -o json`): status.availableReplicas
+ * against spec.replicas, until the returned stop function is called.
+ */
+function sampleAvailability(c: Ctx): () => Promise<Availability> {
+  const a: Availability = { samples: 0, min: Number.MAX_SAFE_INTEGER, desired: 0, below: [], missed: 0 };
+  let running = true;
+  const loop = (async () => {
+    while (running && !aborted) {
+      const started = Date.now();
+      const r = await kubectl(c, ['-n', c.namespace, 'get', 'deployment', 'web', '-o', 'json'], 'the web Deployment', {
+        allowFail: true,
+        timeoutSec: 10,
+        log: `${c.env}-samples.log`,
+        quiet: true,
+      }).catch(() => undefined);
+      if (r && r.code === 0) {
+        const d = JSON.parse(r.stdout) as { spec: { replicas?: number }; status: { availableReplicas?: number } };
+        const desired = d.spec.replicas ?? 1;
+        const available = d.status.availableReplicas ?? 0;
+        a.samples++;
+        if (available < a.min) [a.min, a.desired] = [available, desired];
+        if (available < desired) a.below.push(`${new Date().toISOString()} ${available}/${desired}`);
+      } else a.missed++;
+      await sleep(Math.max(0, 500 - (Date.now() - started)));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return a;
+  };
+}
+
+const describeAvailability = (a: Availability) =>
+  `available replicas of web: min ${a.min} (desired ${a.desired}) over ${a.samples} samples every 0.5 s${a.missed ? `, ${a.missed} not taken (API server down)` : ''}`;
+
 async function kubectlPhase(c: Ctx): Promise<void> {
   const nsFile = path.join(tmp, c.env, 'namespace.json');
   await step(c.env, '1 namespace + apply --dry-run=server', async () => {
@@ -571,7 +650,57 @@ async function kubectlPhase(c: Ctx): Promise<void> {
     say(`${c.env.padEnd(8)}   ${await podSecurityRejects(c)}`);
   });
 
-  await step(c.env, '2c delete namespace (clean start for Pulumi)', async () => {
+  await step(c.env, '2c a broken release never takes web down (kubectl)', async () => {
+    // GIVEN dist's web Deployment with the broken image, and a short progress deadline as an overlay
+    // (kustomize, Argo CD) would set it: the committed 120-600 s would make the e2e wait minutes
+    const committed = c.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web');
+    assert(committed, `dist/${c.env}/ has no Deployment web`);
+    const goodImage = committed.spec?.template?.spec?.containers?.[0]?.image as string;
+    const broken = JSON.parse(JSON.stringify(committed)) as KubeObject;
+    broken.spec!.progressDeadlineSeconds = E2E_ROLLOUT_TIMEOUT;
+    broken.spec!.template.spec.containers[0].image = BROKEN_IMAGE;
+    const file = path.join(tmp, c.env, 'web-broken.json');
+    fs.writeFileSync(file, JSON.stringify(broken));
+    const stop = sampleAvailability(c);
+    let availability: Availability;
+    let failed: RunResult;
+    let seconds: number;
+    try {
+      await sleep(1000);
+      // WHEN it is applied, `kubectl rollout status` fails on the progress deadline
+      await kubectl(c, ['apply', '-f', file], 'kubectl apply of the broken web Deployment');
+      const start = Date.now();
+      failed = await kubectl(c, ['-n', c.namespace, 'rollout', 'status', 'deployment/web', '--timeout=150s'], 'the broken rollout of deployment/web', {
+        allowFail: true,
+        timeoutSec: 170,
+      });
+      seconds = (Date.now() - start) / 1000;
+      // AND `kubectl rollout undo` goes back to the previous ReplicaSet, which rolls out
+      await kubectl(c, ['-n', c.namespace, 'rollout', 'undo', 'deployment/web'], 'kubectl rollout undo deployment/web');
+      await kubectl(c, ['-n', c.namespace, 'rollout', 'status', 'deployment/web', '--timeout=90s'], 'the rollout of deployment/web after the undo', {
+        timeoutSec: 110,
+      });
+    } finally {
+      availability = await stop();
+    }
+    // THEN the rollout failed on the deadline, web never had fewer available replicas than desired
+    const text = (failed.stdout + failed.stderr).trim();
+    assert(failed.code !== 0, `kubectl rollout status of the broken release succeeded:\n${text}`);
+    assert(/exceeded its progress deadline/.test(text), `kubectl rollout status failed, but not on the progress deadline:\n${text}`);
+    assert(seconds <= E2E_ROLLOUT_TIMEOUT + 30, `kubectl rollout status took ${seconds.toFixed(1)}s to fail, expected at most ${E2E_ROLLOUT_TIMEOUT + 30}s`);
+    assert(availability.samples >= 10, `only ${availability.samples} samples of web were taken`);
+    assert(availability.below.length === 0, `web had fewer available replicas than desired: ${availability.below.slice(0, 5).join(', ')}`);
+    const image = await kubectl(c, ['-n', c.namespace, 'get', 'deployment/web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'], 'the web image');
+    assert(image.stdout.trim() === goodImage, `after kubectl rollout undo web runs ${image.stdout.trim()}, expected ${goodImage}`);
+    say(
+      `${c.env.padEnd(8)}   kubectl rollout status failed after ${seconds.toFixed(1)}s: ${lastLines(text, 1)
+        .replace(/^\s*\|\s*/, '')
+        .trim()}`,
+    );
+    figure(c.env, `kubectl broken release: ${describeAvailability(availability)}; rollout undo -> ${goodImage.split('/').pop()} rolled out`);
+  });
+
+  await step(c.env, '2d delete namespace (clean start for Pulumi)', async () => {
     await kubectl(c, ['delete', 'namespace', c.namespace, '--wait=true', '--timeout=150s'], `Namespace ${c.namespace} to be deleted`, { timeoutSec: 170 });
     await waitFor(`Namespace ${c.namespace} to be gone`, 60, () => namespaceGone(c));
   });
@@ -753,6 +882,35 @@ async function migrationBeforeRollout(c: Ctx, image: string): Promise<string> {
   return `job/${job.name} completed ${job.completed} <= replicaset/${rs.name} created ${rs.created}`;
 }
 
+/**
+ * The objects of the namespace, kind by kind for the kinds of dist/<env>/, are exactly those of
+ * dist/ (each once; none missing, none extra), besides what Kubernetes adds itself (the default
+ * ServiceAccount, kube-root-ca.crt, the StatefulSets' claims) and the Secrets from config. The
+ * content-named migration Job is checked by migrationJob (exactly one).
+ */
+async function matchesDist(c: Ctx, secretNames: string[]): Promise<string> {
+  const kinds = [...new Set(c.objects.filter((o) => o.kind !== 'Namespace' && o.kind !== 'Job').map((o) => ref(o).split('/')[0]))];
+  const r = await kubectl(c, ['-n', c.namespace, 'get', kinds.join(','), '-o', 'name'], `the objects of ${c.namespace}`);
+  const got = r.stdout.trim().split('\n').filter(Boolean);
+  const claims = c.objects
+    .filter((o) => o.kind === 'StatefulSet')
+    .flatMap((o) =>
+      ((o.spec?.volumeClaimTemplates ?? []) as KubeObject[]).flatMap((t) =>
+        Array.from({ length: o.spec?.replicas ?? 1 }, (_, i) => `persistentvolumeclaim/${t.metadata.name}-${o.metadata.name}-${i}`),
+      ),
+    );
+  const allowed = new Set(['serviceaccount/default', 'configmap/kube-root-ca.crt', ...claims, ...secretNames.map((n) => `secret/${n}`)]);
+  const expected = c.objects.filter((o) => o.kind !== 'Namespace' && o.kind !== 'Job').map(ref);
+  const missing = expected.filter((e) => !got.includes(e));
+  const duplicated = got.filter((g, i) => got.indexOf(g) !== i);
+  const extra = got.filter((g) => !expected.includes(g) && !allowed.has(g));
+  assert(
+    missing.length === 0 && duplicated.length === 0 && extra.length === 0,
+    `the cluster differs from dist/${c.env}/: missing ${JSON.stringify(missing)}, duplicated ${JSON.stringify(duplicated)}, extra ${JSON.stringify(extra)}`,
+  );
+  return `${expected.length} objects of dist/${c.env}/ present once, none extra`;
+}
+
 async function pulumiPhase(c: Ctx): Promise<void> {
   const project = path.join(tmp, c.env, 'project');
   const image1 = digest(`${c.env}-1`);
@@ -789,6 +947,12 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     fs.writeFileSync(path.join(project, `Pulumi.${c.env}.yaml`), `# Generated by e2e/run.ts from Pulumi.${c.env}.yaml\n${stringify({ config })}`);
 
     await pulumi(c, ['stack', 'init', c.env, '--secrets-provider', 'passphrase'], `pulumi stack init ${c.env}`);
+    // A short rollout timeout, through the stack config as a user sets it (step 5c waits for it)
+    await pulumi(
+      c,
+      ['config', 'set', '--path', `${PROJECT}:profile.rolloutTimeoutSeconds`, String(E2E_ROLLOUT_TIMEOUT), '--stack', c.env],
+      'pulumi config set three-tier:profile.rolloutTimeoutSeconds',
+    );
     // The Secret values, as the README sets them: `pulumi config set --secret --path` (from stdin).
     secretKeys = (await secretCommands(c)).flatMap((s) => s.keys.map((key) => ({ secretName: s.secretName, key })));
     for (const t of c.tls) {
@@ -944,6 +1108,157 @@ async function pulumiPhase(c: Ctx): Promise<void> {
     const again = await migrationJob(c);
     assert(again.image === image2 && again.completed && !again.failed, `the migration did not recover: ${JSON.stringify(again)}`);
     say(`${c.env.padEnd(8)}   back to ${image2.slice(-12)}: job/${again.name} complete`);
+  });
+
+  await step(c.env, '5c a broken release fails in bounded time, web stays up (pulumi)', async () => {
+    // GIVEN a release whose pods never become Ready (kit/kwok-stages.yaml, pod-never-ready)
+    await pulumi(c, ['config', 'set', `${PROJECT}:image`, BROKEN_IMAGE, '--stack', c.env], 'pulumi config set three-tier:image (broken)');
+    const deadline = await kubectl(c, ['-n', c.namespace, 'get', 'deployment/web', '-o', 'jsonpath={.spec.progressDeadlineSeconds}'], 'the deadline of web');
+    assert(Number(deadline.stdout) === E2E_ROLLOUT_TIMEOUT, `web has progressDeadlineSeconds ${deadline.stdout}, expected the stack's ${E2E_ROLLOUT_TIMEOUT}`);
+    const stopIngress = fakeIngressController(c);
+    const stop = sampleAvailability(c);
+    let r: { code: number; output: string };
+    let availability: Availability;
+    const start = Date.now();
+    let seconds: number;
+    try {
+      await sleep(1000);
+      // WHEN it is deployed
+      r = await pulumiOp(c, 'up', 400, { allowFail: true });
+      seconds = (Date.now() - start) / 1000;
+    } finally {
+      availability = await stop();
+      await stopIngress();
+    }
+    // THEN the up fails within the rollout timeout plus the grace (and the migration Job before it), naming web
+    const bound = E2E_ROLLOUT_TIMEOUT + ROLLOUT_GRACE + 90;
+    assert(r.code !== 0, 'pulumi up of a release that never becomes Ready succeeded');
+    assert(seconds <= bound, `the failed pulumi up took ${seconds.toFixed(1)}s, expected at most ${bound}s`);
+    const text = r.output.replace(/\s+/g, ' ');
+    assert(
+      text.includes(`kubernetes:apps/v1:Deployment (${c.namespace}/web)`) && text.includes("'web' timed out waiting to be Ready"),
+      `the failed up does not name the web Deployment:\n${r.output.slice(-2500)}`,
+    );
+    assert(/ProgressDeadlineExceeded/.test(text), `the failed up does not report the progress deadline:\n${r.output.slice(-2500)}`);
+    // AND web never had fewer available replicas than desired, and still runs the previous image
+    assert(availability.samples >= 20, `only ${availability.samples} samples of web were taken`);
+    assert(availability.below.length === 0, `web had fewer available replicas than desired: ${availability.below.slice(0, 5).join(', ')}`);
+    const rs = await webReplicaSets(c);
+    const serving = rs.filter((x) => x.ready > 0);
+    assert(serving.length === 1 && serving[0].image === image2, `expected only the ReplicaSet of ${image2} to serve, got ${JSON.stringify(rs)}`);
+    const why = (/\[ProgressDeadlineExceeded\][^\n]*/.exec(r.output) ?? [''])[0].trim();
+    say(`${c.env.padEnd(8)}   pulumi up failed after ${seconds.toFixed(1)}s (bound ${bound}s): '${'web'}' timed out waiting to be Ready; ${why}`);
+    figure(
+      c.env,
+      `pulumi broken release: failed after ${seconds.toFixed(1)}s (timeout ${E2E_ROLLOUT_TIMEOUT}+${ROLLOUT_GRACE}s); ${describeAvailability(availability)}`,
+    );
+
+    // AND deploying the previous digest converges, and the next up has nothing to do
+    await pulumi(c, ['config', 'set', `${PROJECT}:image`, image2, '--stack', c.env], 'pulumi config set three-tier:image (rollback)');
+    const stop2 = fakeIngressController(c);
+    let back: OpResult;
+    try {
+      back = await pulumiOp(c, 'up', 300);
+    } finally {
+      await stop2();
+    }
+    await kubectl(c, ['-n', c.namespace, 'rollout', 'status', 'deployment/web', '--timeout=90s'], 'the rollout of deployment/web', { timeoutSec: 110 });
+    const after = (await webReplicaSets(c)).filter((x) => x.replicas > 0);
+    assert(after.length === 1 && after[0].image === image2 && after[0].ready === after[0].replicas, `after the rollback: ${JSON.stringify(after)}`);
+    const clean = await pulumiOp(c, 'up-no-changes', 240);
+    say(
+      `${c.env.padEnd(8)}   rollback to ${image2.slice(-12)}: ${JSON.stringify(back.resourceChanges)}; then --expect-no-changes: ${JSON.stringify(clean.resourceChanges)}`,
+    );
+  });
+
+  await step(c.env, '5d the API server dies during pulumi up; refresh + up recover', async () => {
+    // GIVEN an update of several objects: a new digest (web, the migration Job, the CronJob) and Redis's CPU limit
+    const image3 = digest(`${c.env}-3`);
+    await pulumi(c, ['config', 'set', `${PROJECT}:image`, image3, '--stack', c.env], 'pulumi config set three-tier:image');
+    await pulumi(c, ['config', 'set', '--path', `${PROJECT}:profile.resources.redis.cpuLimit`, '400m', '--stack', c.env], 'pulumi config set redis cpuLimit');
+    const stopIngress = fakeIngressController(c);
+    let killed: Promise<number> | undefined;
+    let r: RunResult;
+    try {
+      // WHEN the kube-apiserver is killed (SIGKILL, by its PID) once Pulumi has started changing
+      // objects, and started again with the same flags 5 s later
+      r = await pulumi(c, ['up', '--yes', '--stack', c.env], `pulumi up on stack ${c.env} (API server killed)`, {
+        timeoutSec: 600,
+        allowFail: true,
+        onOutput: (text) => {
+          if (killed || !/\b(updating|replacing|creating replacement)\b/.test(text)) return;
+          killed = (async () => {
+            await sleep(1000);
+            const k = await run('bash', ['kit/cluster.sh', 'kill-apiserver', c.env], {
+              what: 'kit/cluster.sh kill-apiserver',
+              timeoutSec: 30,
+              log: `${c.env}-cluster.log`,
+            });
+            say(`${c.env.padEnd(8)}   ${k.stdout.trim().replace(/^cluster: /, '')}`);
+            await sleep(5000);
+            const s2 = await run('bash', ['kit/cluster.sh', 'start-apiserver', c.env], {
+              what: 'kit/cluster.sh start-apiserver',
+              timeoutSec: 90,
+              log: `${c.env}-cluster.log`,
+            });
+            say(`${c.env.padEnd(8)}   ${s2.stdout.trim().replace(/^cluster: /, '')}`);
+            return Date.now();
+          })();
+        },
+      });
+    } finally {
+      await stopIngress();
+    }
+    assert(killed, `pulumi up never showed an update, so the API server was not killed:\n${r.stdout.slice(-2000)}`);
+    const restarted = await killed;
+    // THEN the interrupted up fails (and says so)
+    const output = r.stdout + r.stderr;
+    const errors = output
+      .split('\n')
+      .filter((l) => /error:/.test(l))
+      .map((l) => l.trim());
+    say(`${c.env.padEnd(8)}   interrupted pulumi up exited ${r.code}: ${errors.slice(0, 3).join(' | ') || lastLines(output, 3)}`);
+    assert(r.code !== 0, `pulumi up succeeded although the API server was killed during it:\n${output.slice(-2000)}`);
+
+    // AND refresh + up converge, with no pending operation left
+    const pending = async () =>
+      (
+        (
+          JSON.parse((await pulumi(c, ['stack', 'export', '--stack', c.env], 'pulumi stack export')).stdout) as {
+            deployment: { pending_operations?: unknown[] };
+          }
+        ).deployment.pending_operations ?? []
+      ).length;
+    const found = await pending();
+    const refreshArgs = ['refresh', '--yes', '--stack', c.env, ...(found > 0 ? ['--clear-pending-creates'] : [])];
+    await pulumi(c, refreshArgs, 'pulumi refresh after the API server restart', { timeoutSec: 240 });
+    const stop2 = fakeIngressController(c);
+    let up: OpResult;
+    try {
+      up = await pulumiOp(c, 'up', 300);
+    } finally {
+      await stop2();
+    }
+    const recovery = (Date.now() - restarted) / 1000;
+    const left = await pending();
+    assert(left === 0, `${left} pending operation(s) left in the state after refresh + up`);
+    // AND every object of dist/ is there once, with the new image, and nothing else
+    const report = await matchesDist(
+      c,
+      secretKeys.map((k) => k.secretName),
+    );
+    const job = await migrationJob(c);
+    assert(job.image === image3 && job.completed, `the migration Job after recovery: ${JSON.stringify(job)}`);
+    const serving = (await webReplicaSets(c)).filter((x) => x.replicas > 0);
+    assert(serving.length === 1 && serving[0].image === image3 && serving[0].ready === serving[0].replicas, `web after recovery: ${JSON.stringify(serving)}`);
+    const clean = await pulumiOp(c, 'up-no-changes', 240);
+    say(
+      `${c.env.padEnd(8)}   recovered: refresh${found > 0 ? ' --clear-pending-creates' : ''} + up ${JSON.stringify(up.resourceChanges)}; ${report}; then --expect-no-changes ${JSON.stringify(clean.resourceChanges)}`,
+    );
+    figure(
+      c.env,
+      `API server kill: interrupted up exited ${r.code}; pending operations after it: ${found}; recovery (restart -> converged up) ${recovery.toFixed(1)}s`,
+    );
   });
 
   await step(c.env, '6 Pod Security rejects a privileged pod (Pulumi namespace)', async () => {
@@ -1133,6 +1448,8 @@ function summary(ok: boolean): void {
     const sum = records.filter((x) => x.env === env).reduce((s, x) => s + x.seconds, 0);
     console.log(`       ${env.padEnd(8)} ${'total'.padEnd(62)} ${sum.toFixed(1).padStart(6)}s`);
   }
+  if (figures.length > 0) console.log('== e2e figures');
+  for (const f of figures) console.log(`  ${f}`);
   for (const w of pluginWarnings) if (w) console.log(`  engine warning (expected, see the README, "End-to-end test"): ${w}`);
   console.log(`  ${ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   // One plain closing line for CI logs: steps passed and failed.
