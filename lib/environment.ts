@@ -7,7 +7,7 @@ import { PolicyOptions, PolicyReport, PolicyViolationError, PolicyWaiver, checkP
 import { Subject, assertValid, checkDnsLabel, fail } from './private/validate';
 import { assertSinglePeerCopies } from './private/peers';
 import { apiObjectsJson } from './private/object-json';
-import { orderedChartObjects, resolveObjectDependencies } from './private/object-order';
+import { orderedObjects } from './private/object-order';
 
 const ENVIRONMENT = Symbol.for('kubestack.Environment');
 
@@ -224,9 +224,7 @@ export class Environment extends Chart {
    */
   public allApiObjects(): ApiObject[] {
     // cdk8s's own resolveDependencies and DependencyGraph order, in linear time (lib/private/object-order.ts).
-    resolveObjectDependencies(this.node.root);
-    const charts = this.node.findAll().filter((c): c is Chart => Chart.isChart(c));
-    return charts.flatMap((chart) => orderedChartObjects(chart));
+    return orderedObjects(this);
   }
 
   /**

@@ -8,7 +8,7 @@ import * as fc from 'fast-check';
 import { buildEnvironment } from '../apps/main';
 import { ENVIRONMENT_NAMES } from '../apps/environments';
 import { buildOurs } from '../bench/units';
-import { orderedChartObjects, resolveObjectDependencies } from '../lib/private/object-order';
+import { orderedChartObjects, orderedObjects, resolveObjectDependencies } from '../lib/private/object-order';
 
 const SEED = Number(process.env.OBJECT_ORDER_SEED ?? Date.now() % 2 ** 31);
 
@@ -49,16 +49,10 @@ function charts(root: IConstruct): Chart[] {
   return root.node.findAll().filter((c): c is Chart => Chart.isChart(c));
 }
 
-/** Builds the same tree twice, resolves one with each implementation, and compares dependencies and order. */
+/** Builds the same tree twice, resolves and orders one with each implementation, and compares dependencies and order. */
 function expectSameAsCdk8s(build: () => IConstruct): void {
   const ours = build();
   const reference = build();
-  resolveObjectDependencies(ours);
-  referenceResolve(reference);
-  expect(dependencyLists(ours)).toStrictEqual(dependencyLists(reference));
-  const a = charts(ours);
-  const b = charts(reference);
-  expect(a.map((c) => c.node.path)).toStrictEqual(b.map((c) => c.node.path));
   // The order, or the error (a cycle that resolution created between nested charts), is cdk8s's.
   const outcome = (f: () => string[]) => {
     try {
@@ -67,7 +61,20 @@ function expectSameAsCdk8s(build: () => IConstruct): void {
       return `error: ${(e as Error).message}`;
     }
   };
+  const top = (root: IConstruct) => charts(root)[0];
+  const oursOrder = outcome(() => orderedObjects(top(ours)).map((c) => c.node.path));
+  referenceResolve(reference);
+  const referenceOrders = outcome(() => charts(top(reference)).flatMap((chart) => referenceOrder(chart)));
+  expect(dependencyLists(ours)).toStrictEqual(dependencyLists(reference));
+  expect(oursOrder).toStrictEqual(referenceOrders);
+  // AND each chart alone
+  const a = charts(ours);
+  const b = charts(reference);
+  expect(a.map((c) => c.node.path)).toStrictEqual(b.map((c) => c.node.path));
   a.forEach((chart, i) => expect(outcome(() => orderedChartObjects(chart).map((c) => c.node.path))).toStrictEqual(outcome(() => referenceOrder(b[i]))));
+  // AND resolving alone adds the same dependencies again (a no-op)
+  resolveObjectDependencies(ours);
+  expect(dependencyLists(ours)).toStrictEqual(dependencyLists(reference));
 }
 
 describe('object order', () => {

@@ -182,11 +182,20 @@ class Gate implements GateView {
 
   public run(): PolicyReport {
     this.index();
+    // Every rule over every object, then over every workload, in rule order. One reporter per rule
+    // for the object being checked (rules report synchronously), not a closure per rule and object.
+    let ref: PolicyObjectRef;
+    const reporter = (rule: RuleDefinition) => (message: string) => this.add(rule.id, ref, message);
+    const rules = RULE_DEFINITIONS as readonly RuleDefinition[];
+    const objectRules = rules.filter((r) => r.checkObject !== undefined).map((r) => ({ check: r.checkObject!, fail: reporter(r) }));
+    const workloadRules = rules.filter((r) => r.checkWorkload !== undefined).map((r) => ({ check: r.checkWorkload!, fail: reporter(r) }));
     for (const e of this.entries) {
-      for (const rule of RULE_DEFINITIONS as readonly RuleDefinition[]) rule.checkObject?.(e, this, (message) => this.add(rule.id, e.ref, message));
+      ref = e.ref;
+      for (const r of objectRules) r.check(e, this, r.fail);
     }
     for (const w of this.workloads) {
-      for (const rule of RULE_DEFINITIONS as readonly RuleDefinition[]) rule.checkWorkload?.(w, this, (message) => this.add(rule.id, w.ref, message));
+      ref = w.ref;
+      for (const r of workloadRules) r.check(w, this, r.fail);
     }
     return this.report();
   }

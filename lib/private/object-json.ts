@@ -48,13 +48,13 @@ const FALLBACK = Symbol('fallback');
 
 /** The JSON of `o`, exactly as `o.toJson()` returns it. */
 export function apiObjectJson(o: ApiObject): Json {
-  try {
-    const json = fastApiObjectJson(o);
-    if (json !== undefined) return json;
-  } catch {
-    // Not a case the copy mirrors, or an error: cdk8s's own toJson() gives the result or its error.
-  }
-  return o.toJson() as Json;
+  return render(o, new Batch());
+}
+
+/** The JSON of each object, in order (see {@link apiObjectJson}); what can be checked once is checked once. */
+export function apiObjectsJson(objects: readonly ApiObject[]): Json[] {
+  const batch = new Batch();
+  return objects.map((o) => render(o, batch));
 }
 
 /**
@@ -62,18 +62,40 @@ export function apiObjectJson(o: ApiObject): Json {
  * walk meets a value it does not mirror (or on any error). For the differential tests.
  */
 export function fastApiObjectJson(o: ApiObject): Json | undefined {
-  const render = fastRenderer(o);
-  return render === undefined ? undefined : render(o);
-}
-
-/** The JSON of each object, in order (see {@link apiObjectJson}). */
-export function apiObjectsJson(objects: readonly ApiObject[]): Json[] {
-  return objects.map(apiObjectJson);
+  const renderer = new Batch().renderer(o);
+  return renderer === undefined ? undefined : renderer(o);
 }
 
 /** Whether the fast path is available for this cdk8s (for tests and the benchmark). */
 export function fastPathAvailable(): boolean {
   return cdk8sMirrored() && environmentAllows();
+}
+
+function render(o: ApiObject, batch: Batch): Json {
+  try {
+    const renderer = batch.renderer(o);
+    if (renderer !== undefined) return renderer(o);
+  } catch {
+    // Not a case the copy mirrors, or an error: cdk8s's own toJson() gives the result or its error.
+  }
+  return o.toJson() as Json;
+}
+
+/** One synthesis: the process-wide conditions checked once, the resolvers once per App. */
+class Batch {
+  private readonly allowed = cdk8sMirrored() && environmentAllows();
+  private readonly apps = new Map<IConstruct, boolean>();
+
+  public renderer(o: ApiObject): Renderer | undefined {
+    if (!this.allowed) return undefined;
+    const root = o.node.root;
+    let ok = this.apps.get(root);
+    if (ok === undefined) {
+      ok = defaultResolvers(o);
+      this.apps.set(root, ok);
+    }
+    return ok ? fastRenderer(o) : undefined;
+  }
 }
 
 // --- eligibility ---------------------------------------------------------------------------------
@@ -115,9 +137,13 @@ function cdk8sMirrored(): boolean {
   return mirrored;
 }
 
+/** Object.prototype's own names when this module was loaded: an added one could be read through the prototype chain. */
+const OBJECT_PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).length;
+
 /** What the resolvers and the sort could see differently from one synthesis to the next. */
 function environmentAllows(): boolean {
   if (process.env.CDK8S_DISABLE_SORT) return false;
+  if (Object.prototype.constructor !== Object || Object.getOwnPropertyNames(Object.prototype).length !== OBJECT_PROTOTYPE_NAMES) return false;
   for (const p of [Object.prototype, Array.prototype, String.prototype, Number.prototype, Boolean.prototype] as object[]) {
     if ('resolve' in p || 'value' in p) return false;
   }
@@ -141,9 +167,8 @@ function defaultResolvers(o: IConstruct): boolean {
 const renderers = new Map<unknown, Renderer | null>();
 
 function fastRenderer(o: ApiObject): Renderer | undefined {
-  if (!cdk8sMirrored() || !environmentAllows() || !defaultResolvers(o)) return undefined;
-  const toJson = (o as { toJson?: unknown }).toJson;
   if (Object.prototype.hasOwnProperty.call(o, 'toJson')) return undefined;
+  const toJson = (o as { toJson?: unknown }).toJson;
   let r = renderers.get(toJson);
   if (r === undefined) {
     r = rendererFor(o, toJson);
@@ -233,6 +258,23 @@ function walk(value: unknown, filter: boolean): unknown {
   if (type === 'string' || type === 'number' || type === 'boolean') return value;
   if (type !== 'object') throw FALLBACK;
   const v = value as Record<string, unknown>;
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    // A plain object without an own `resolve` or `constructor`: no resolver applies (the batch
+    // checked that Object.prototype has neither a `resolve` nor another `constructor`), and
+    // resolve() walks it as a dictionary. Decided from its keys, without a property lookup.
+    const keys = Object.keys(v);
+    let sorted = true;
+    let plain = true;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k === 'resolve' || k === 'constructor' || k === '__proto__') {
+        plain = false;
+        break;
+      }
+      if (i > 0 && !(keys[i - 1] < k)) sorted = false;
+    }
+    if (plain) return dictionary(v, keys, sorted, filter);
+  }
   // The resolvers, in the App's order: LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver.
   if (v instanceof Lazy) return walk(v.produce(), filter);
   if (typeof v.resolve === 'function') return walk((v as { resolve: () => unknown }).resolve(), filter);
@@ -249,13 +291,20 @@ function walk(value: unknown, filter: boolean): unknown {
   if (ctor !== Object) throw FALLBACK;
   const keys = Object.keys(v);
   let sorted = true;
-  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] < keys[i];
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] === '__proto__') throw FALLBACK;
+    if (i > 0 && !(keys[i - 1] < keys[i])) sorted = false;
+  }
+  return dictionary(v, keys, sorted, filter);
+}
+
+/** resolve() of a dictionary (each value in insertion order), then sanitizeValue() (sorted keys, no null). */
+function dictionary(v: Record<string, unknown>, keys: readonly string[], sorted: boolean, filter: boolean): Json | undefined {
   const out: Json = {};
   let n = 0;
   if (sorted) {
     // Already in order (one key, or props written in order): resolved straight into the result.
     for (const k of keys) {
-      if (k === '__proto__') throw FALLBACK;
       const x = walk(v[k], filter);
       if (x != null) {
         out[k] = x;
@@ -264,10 +313,7 @@ function walk(value: unknown, filter: boolean): unknown {
     }
   } else {
     const resolved: Json = {};
-    for (const k of keys) {
-      if (k === '__proto__') throw FALLBACK;
-      resolved[k] = walk(v[k], filter);
-    }
+    for (const k of keys) resolved[k] = walk(v[k], filter);
     for (const k of Object.keys(resolved).sort()) {
       const x = resolved[k];
       if (x != null) {
@@ -325,7 +371,8 @@ function converter(type: string): Convert | undefined {
     return original as Convert;
   }
   // Registered before its nested types, so that a cycle in the schema (JSONSchemaProps) ends here.
-  const convert: Convert = (obj) => (obj === undefined ? undefined : convertStruct(rules, obj));
+  const parsed = struct(rules);
+  const convert: Convert = (obj) => (obj === undefined ? undefined : convertStruct(parsed, obj));
   converters.set(type, convert);
   for (const r of rules) {
     if (r.type !== undefined && converter(r.type) === undefined) {
@@ -367,50 +414,89 @@ function parseField(key: string, expression: string): FieldRule | undefined {
   return undefined;
 }
 
+/** A parsed `toJson_X`: its field rules, and each rule's position by the property it reads. */
+interface Struct {
+  readonly rules: readonly FieldRule[];
+  readonly position: ReadonlyMap<string, number>;
+  /** No property read is also a name on Object.prototype, so a plain object's own keys are all that can be read. */
+  readonly ownKeysOnly: boolean;
+}
+
+function struct(rules: readonly FieldRule[]): Struct {
+  const position = new Map<string, number>();
+  rules.forEach((r, i) => position.set(r.prop, i));
+  const ownKeysOnly = position.size === rules.length && rules.every((r) => !(r.prop in Object.prototype));
+  return { rules, position, ownKeysOnly };
+}
+
 /** What the generated function computes: the result literal in field order, then the undefined values dropped. */
-function convertStruct(rules: readonly FieldRule[], obj: unknown): Json {
+function convertStruct(s: Struct, obj: unknown): Json {
   const o = obj as Record<string, unknown>;
   const out: Json = {};
-  for (const r of rules) {
-    const x = o[r.prop];
-    let v: unknown;
-    switch (r.kind) {
-      case 'value':
-        v = x;
-        break;
-      case 'struct':
-        v = converters.get(r.type!)!(x);
-        break;
-      case 'structArray': {
-        const c = converters.get(r.type!)!;
-        v = x == null ? undefined : (x as unknown[]).map((y) => c(y));
-        break;
-      }
-      case 'array':
-        v = x == null ? undefined : (x as unknown[]).map((y) => y);
-        break;
-      case 'union':
-        v = x == null ? undefined : (x as { value?: unknown }).value;
-        break;
-      case 'date':
-        v = x == null ? undefined : (x as Date).toISOString();
-        break;
-      case 'map':
-        v = x === undefined ? undefined : convertMap(x, (y) => y);
-        break;
-      case 'unionMap':
-        v = x === undefined ? undefined : convertMap(x, (y) => (y == null ? undefined : (y as { value?: unknown }).value));
-        break;
-      case 'arrayMap':
-        v = x === undefined ? undefined : convertMap(x, (y) => (y == null ? undefined : (y as unknown[]).map((z) => z)));
-        break;
-      case 'structMap':
-        v = x === undefined ? undefined : convertMap(x, converters.get(r.type!)!);
-        break;
+  if (s.ownKeysOnly && Object.getPrototypeOf(o) === Object.prototype) {
+    // Every field the object does not have converts to undefined and is dropped: only its own
+    // keys are converted, in the schema's order (usually already theirs: both are sorted).
+    const present: number[] = [];
+    let ordered = true;
+    for (const k of Object.keys(o)) {
+      const i = s.position.get(k);
+      if (i === undefined) continue;
+      if (present.length > 0 && i < present[present.length - 1]) ordered = false;
+      present.push(i);
     }
+    if (!ordered) present.sort((a, b) => a - b);
+    for (const i of present) {
+      const r = s.rules[i];
+      const v = convertField(r, o[r.prop]);
+      if (v !== undefined) out[r.key] = v;
+    }
+    return out;
+  }
+  for (const r of s.rules) {
+    const v = convertField(r, o[r.prop]);
     if (v !== undefined) out[r.key] = v;
   }
   return out;
+}
+
+/** One field of the result literal. */
+function convertField(r: FieldRule, x: unknown): unknown {
+  let v: unknown;
+  switch (r.kind) {
+    case 'value':
+      v = x;
+      break;
+    case 'struct':
+      v = converters.get(r.type!)!(x);
+      break;
+    case 'structArray': {
+      const c = converters.get(r.type!)!;
+      v = x == null ? undefined : (x as unknown[]).map((y) => c(y));
+      break;
+    }
+    case 'array':
+      v = x == null ? undefined : (x as unknown[]).map((y) => y);
+      break;
+    case 'union':
+      v = x == null ? undefined : (x as { value?: unknown }).value;
+      break;
+    case 'date':
+      v = x == null ? undefined : (x as Date).toISOString();
+      break;
+    case 'map':
+      v = x === undefined ? undefined : convertMap(x, (y) => y);
+      break;
+    case 'unionMap':
+      v = x === undefined ? undefined : convertMap(x, (y) => (y == null ? undefined : (y as { value?: unknown }).value));
+      break;
+    case 'arrayMap':
+      v = x === undefined ? undefined : convertMap(x, (y) => (y == null ? undefined : (y as unknown[]).map((z) => z)));
+      break;
+    case 'structMap':
+      v = x === undefined ? undefined : convertMap(x, converters.get(r.type!)!);
+      break;
+  }
+  return v;
 }
 
 /** `Object.entries(m).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: f(i[1]) }), {})`. */

@@ -19,18 +19,50 @@
 import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-/** The chart of each construct of `all` (a `findAll()` list, parents first), as `Chart.of` finds it. */
-function chartsOf(all: readonly IConstruct[]): Map<IConstruct, Chart> {
+/** A construct tree in preorder (the order of `findAll()`), with the end of each construct's subtree. */
+interface Tree {
+  readonly list: readonly IConstruct[];
+  /** `list.slice(i, end[i])` is `list[i].node.findAll()`. */
+  readonly end: readonly number[];
+  readonly position: ReadonlyMap<IConstruct, number>;
+  /** The chart of each construct, as `Chart.of` finds it. */
+  readonly charts: ReadonlyMap<IConstruct, Chart>;
+}
+
+function preorder(root: IConstruct): Tree {
+  const list: IConstruct[] = [];
+  const end: number[] = [];
   const charts = new Map<IConstruct, Chart>();
-  for (const c of all) {
-    if (Chart.isChart(c)) charts.set(c, c);
-    else {
-      const scope = c.node.scope;
-      const chart = scope && charts.get(scope);
-      if (chart) charts.set(c, chart);
-    }
-  }
-  return charts;
+  const visit = (c: IConstruct, chart: Chart | undefined): void => {
+    const i = list.length;
+    list.push(c);
+    end.push(0);
+    const own = Chart.isChart(c) ? c : chart;
+    if (own) charts.set(c, own);
+    for (const child of c.node.children) visit(child, own);
+    end[i] = list.length;
+  };
+  visit(root, undefined);
+  return { list, end, position: new Map(list.map((c, i) => [c, i])), charts };
+}
+
+/** `c.node.findAll()`, from the tree when `c` is in it. */
+function subtree(tree: Tree, c: IConstruct): readonly IConstruct[] {
+  const i = tree.position.get(c);
+  return i === undefined ? c.node.findAll() : tree.list.slice(i, tree.end[i]);
+}
+
+/**
+ * What `writeEnvironments` and the gate read: the dependencies resolved as cdk8s resolves them
+ * (over the whole app), then the ApiObjects of `top` and of every chart nested in it, a chart
+ * before the charts nested in it, each chart's in the order cdk8s writes them. One walk of the tree.
+ */
+export function orderedObjects(top: Chart): ApiObject[] {
+  const tree = preorder(top.node.root);
+  resolveDependencies(tree);
+  return subtree(tree, top)
+    .filter((c): c is Chart => Chart.isChart(c))
+    .flatMap((chart) => chartObjects(tree, chart));
 }
 
 /**
@@ -40,13 +72,16 @@ function chartsOf(all: readonly IConstruct[]): Map<IConstruct, Chart> {
  * ApiObject below the constructs it depends on. Adding a dependency twice is a no-op.
  */
 export function resolveObjectDependencies(root: IConstruct): void {
-  const all = root.node.findAll();
+  resolveDependencies(preorder(root));
+}
+
+function resolveDependencies(tree: Tree): void {
+  const all = tree.list;
   for (const parent of all) {
     if (!Chart.isChart(parent)) continue;
     for (const child of parent.node.children) if (Chart.isChart(child)) parent.node.addDependency(child);
   }
-  const charts = chartsOf(all);
-  const chartOf = (c: IConstruct): Chart => charts.get(c) ?? Chart.of(c);
+  const chartOf = (c: IConstruct): Chart => tree.charts.get(c) ?? Chart.of(c);
   const dependencies = () => {
     const deps: { source: IConstruct; target: IConstruct }[] = [];
     for (const source of all) for (const target of source.node.dependencies) deps.push({ source, target });
@@ -63,7 +98,7 @@ export function resolveObjectDependencies(root: IConstruct): void {
     let found = objects.get(c);
     if (!found) {
       const chart = chartOf(c);
-      found = c.node.findAll().filter((x) => ApiObject.isApiObject(x) && chartOf(x) === chart);
+      found = subtree(tree, c).filter((x) => ApiObject.isApiObject(x) && chartOf(x) === chart);
       objects.set(c, found);
     }
     return found;
@@ -87,31 +122,48 @@ interface Vertex {
  * `new DependencyGraph(chart.node).topology()`.
  */
 export function orderedChartObjects(chart: Chart): ApiObject[] {
-  const all = chart.node.findAll();
-  const charts = chartsOf(all);
-  const isOwn = (c: IConstruct): c is ApiObject => ApiObject.isApiObject(c) && (charts.get(c) ?? Chart.of(c)) === chart;
+  return chartObjects(preorder(chart), chart);
+}
+
+function chartObjects(tree: Tree, chart: Chart): ApiObject[] {
+  const all = subtree(tree, chart);
+  const isOwn = (c: IConstruct): c is ApiObject => ApiObject.isApiObject(c) && (tree.charts.get(c) ?? Chart.of(c)) === chart;
   const order = topology(all);
   if (order === undefined) return new DependencyGraph(chart.node).topology().filter(isOwn);
   return order.filter(isOwn);
 }
 
-/** The constructs of `all` in cdk8s's topological order, or undefined when the dependencies have a cycle. */
+/**
+ * The constructs of `all` (a chart's `findAll()`) in cdk8s's topological order, or undefined when
+ * the dependencies have a cycle.
+ *
+ * cdk8s keys its vertices by path in a plain object and takes the roots in `Object.values()`
+ * order: that is `all`'s order, since the only path in a chart's subtree that can be an integer
+ * key (which objects enumerate first) is the chart's own, and it comes first. A dependency is
+ * looked up by construct, and by path only when it is not in the subtree (cdk8s would take a
+ * construct of another tree with the same path for the one here).
+ */
 function topology(all: readonly IConstruct[]): IConstruct[] | undefined {
-  // Keyed by path in a plain object, as cdk8s does: Object.values() gives its order of roots.
-  const vertices: Record<string, Vertex> = {};
-  for (const c of all) vertices[c.node.path] = { construct: c, out: [], outSet: new Set(), inbound: 0 };
+  const vertices = new Map<IConstruct, Vertex>();
+  for (const c of all) vertices.set(c, { construct: c, out: [], outSet: new Set(), inbound: 0 });
+  let byPath: Map<string, Vertex> | undefined;
+  const lookup = (dep: IConstruct): Vertex | undefined => {
+    const v = vertices.get(dep);
+    if (v) return v;
+    byPath ??= new Map([...vertices.values()].map((x) => [x.construct.node.path, x]));
+    return byPath.get(dep.node.path);
+  };
   for (const c of all) {
+    const source = vertices.get(c)!;
     for (const dep of c.node.dependencies) {
-      const target = vertices[dep.node.path];
+      const target = lookup(dep);
       if (!target) continue; // outside the chart: cdk8s leaves it out
-      const source = vertices[c.node.path];
       if (source.outSet.has(target)) continue;
       source.outSet.add(target);
       source.out.push(target);
       target.inbound++;
     }
   }
-  const roots = Object.values(vertices).filter((v) => v.inbound === 0);
   // Post-order walk; 1 = on the current path (a cycle if reached again), 2 = placed.
   const state = new Map<Vertex, 1 | 2>();
   const order: IConstruct[] = [];
@@ -127,11 +179,12 @@ function topology(all: readonly IConstruct[]): IConstruct[] | undefined {
     state.set(v, 2);
     order.push(v.construct);
   };
-  for (const r of roots) {
-    if (state.get(r) === undefined) visit(r);
+  for (const v of vertices.values()) {
+    if (v.inbound !== 0) continue;
+    if (state.get(v) === undefined) visit(v);
     if (cyclic) return undefined;
   }
   // A cycle that no root reaches leaves vertices unplaced; cdk8s would have refused its last edge.
-  if (state.size !== Object.keys(vertices).length) return undefined;
+  if (state.size !== vertices.size) return undefined;
   return order;
 }

@@ -1,3 +1,4 @@
+import { jsonBytesBound } from '../../private/json-size';
 import { records } from '../../private/object';
 import { show, type RuleDefinition } from '../rule';
 
@@ -31,6 +32,17 @@ function annotationBytes(annotations: unknown): number {
   return n;
 }
 
+/** The label checks, after the size. */
+function checkRest(
+  _obj: unknown,
+  metadata: Record<string, unknown>,
+  template: { metadata: Record<string, unknown> } | undefined,
+  fail: (message: string) => void,
+): void {
+  checkLabels('metadata.labels', metadata.labels, fail);
+  if (template && template.metadata !== metadata) checkLabels('the pod template labels', template.metadata.labels, fail);
+}
+
 /** `well-formed`: complete objects (the engine reports incomplete ones while indexing), valid label values, pods with containers. */
 export const wellFormed = {
   id: 'well-formed',
@@ -41,15 +53,18 @@ export const wellFormed = {
   fix: 'emit complete Kubernetes objects (apiVersion, kind, metadata.name); keep big files and values out of ConfigMaps and env (mount them from a volume or an image)',
   checkObject({ obj, template }, _gate, fail) {
     const metadata = obj.metadata as Record<string, unknown>;
+    const others = annotationBytes(metadata.annotations) + LAST_APPLIED.length;
+    // An upper bound first, from the structure alone: it settles every object that fits far
+    // below the limit; the exact size (and its error for a value JSON cannot hold) otherwise.
+    if (jsonBytesBound(obj, ANNOTATIONS_LIMIT - others - 1) + 1 + others <= ANNOTATIONS_LIMIT) return checkRest(obj, metadata, template, fail);
     const bytes = Buffer.byteLength(JSON.stringify(obj)) + 1;
-    const total = bytes + annotationBytes(metadata.annotations) + LAST_APPLIED.length;
+    const total = bytes + others;
     if (total > ANNOTATIONS_LIMIT) {
       fail(
         `is ${bytes} bytes as JSON; \`kubectl apply\` and Argo CD record the whole object in the annotation ${LAST_APPLIED}, and an object's annotations may hold at most ${ANNOTATIONS_LIMIT} bytes in all (this one would need ${total})`,
       );
     }
-    checkLabels('metadata.labels', metadata.labels, fail);
-    if (template && template.metadata !== metadata) checkLabels('the pod template labels', template.metadata.labels, fail);
+    checkRest(obj, metadata, template, fail);
   },
   checkWorkload({ podSpec }, _gate, fail) {
     if (records(podSpec.containers).length === 0) fail('has no containers');
