@@ -177,3 +177,32 @@ export function sameTree(a: string, b: string): boolean {
   if (fa.join('\n') !== fb.join('\n')) return false;
   return fa.every((f) => fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))));
 }
+
+/** The helm binary: BENCH_HELM, the one `go install` builds into ~/.cache/kubestack-bench, or helm on PATH. */
+export function helmBinary(): string | undefined {
+  const cached = path.join(process.env.HOME ?? '', '.cache', 'kubestack-bench', 'helm-v3.22.0', 'bin', 'helm');
+  for (const candidate of [process.env.BENCH_HELM, cached]) {
+    if (candidate && fs.existsSync(candidate)) return candidate;
+  }
+  return which('helm');
+}
+
+/**
+ * A Helm chart equivalent to N benchmark units: the YAML ours writes for one unit, with the unit's
+ * suffix (`0000`) replaced by `{{ $u }}` and the 15 objects ranged over `.Values.units` (N
+ * suffixes), the Namespace once. `helm template` renders the same objects ours writes for N units
+ * (same kinds, names, shapes and sizes; the config-hash annotations repeat unit 0's).
+ */
+export function writeHelmChart(dir: string, oneUnitYaml: string, n: number): void {
+  const docs = oneUnitYaml.replace(/\n$/, '').split('\n---\n');
+  if (docs.some((d) => d.includes('{{'))) throw new Error('helm chart: the unit YAML holds "{{", which the template would read');
+  const [namespace, ...unit] = docs;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'templates'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: bench\nversion: 0.1.0\n');
+  const suffixes = Array.from({ length: n }, (_, i) => `  - "${String(i).padStart(4, '0')}"`);
+  fs.writeFileSync(path.join(dir, 'values.yaml'), ['units:', ...suffixes, ''].join('\n'));
+  fs.writeFileSync(path.join(dir, 'templates', 'namespace.yaml'), namespace + '\n');
+  const body = unit.map((d) => d.replace(/0000/g, '{{ $u }}')).join('\n---\n');
+  fs.writeFileSync(path.join(dir, 'templates', 'units.yaml'), `{{- range $u := .Values.units }}\n---\n${body}\n{{- end }}\n`);
+}

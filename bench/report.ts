@@ -6,6 +6,7 @@ import * as path from 'path';
 import type { CommandTiming } from './e2e';
 import { formatMs } from './plot';
 import type { Summary } from './stats';
+import type { GateResult } from './gate';
 import type { Variant, WorkerResult } from './worker';
 
 export interface MachineInfo {
@@ -100,9 +101,14 @@ export interface BenchResults {
     /** synth process (warm cache), npm run synth, synth process (empty cache), node -e 0. */
     readonly synth: CommandTiming[];
     readonly kustomize: CommandTiming[];
+    /** helm template over a chart of N units, when helm was found. */
+    readonly helm?: CommandTiming[];
+    readonly helmVersion?: string;
     /** The synth runs wrote exactly the committed dist/. */
     readonly synthMatchesDist: boolean;
   };
+  /** The policy gate's own figures (bench/gate.ts). */
+  readonly gate?: GateResult;
   readonly targets: TargetCheck[];
   readonly samples: Sample[];
 }
@@ -216,7 +222,7 @@ export function renderReadmeSection(r: BenchResults): string {
     lines.push('| command | runs | median | min–max |' + (r.processes.synth.some((c) => c.hyperfine) ? ' hyperfine median |' : ''));
     lines.push('|---|---:|---:|---:|' + (r.processes.synth.some((c) => c.hyperfine) ? '---:|' : ''));
     const hasHf = r.processes.synth.some((c) => c.hyperfine);
-    for (const c of [...r.processes.synth, ...r.processes.kustomize]) {
+    for (const c of [...r.processes.synth, ...r.processes.kustomize, ...(r.processes.helm ?? [])]) {
       lines.push(
         `| ${c.label} | ${c.summary.n} | ${formatMs(c.summary.median)} | ${formatMs(c.summary.min)}–${formatMs(c.summary.max)} |${hasHf ? ` ${c.hyperfine ? formatMs(c.hyperfine.medianMs) : ''} |` : ''}`,
       );
@@ -228,6 +234,25 @@ export function renderReadmeSection(r: BenchResults): string {
     }
     lines.push('');
     lines.push(`The synth runs wrote ${r.processes.synthMatchesDist ? 'exactly the committed `dist/`' : 'something other than the committed `dist/`'}.`);
+    lines.push('');
+  }
+
+  if (r.gate) {
+    const g = r.gate;
+    lines.push(
+      `The policy gate (\`checkPolicy\`, bench/gate.ts) over the ${g.objects.toLocaleString('en-US')} objects of ${g.n.toLocaleString('en-US')} units: ${formatMs(g.coldMs)} the first time in a process, as synth runs it (${g.coldUsPerObject.toFixed(0)} µs per object; CPU ${formatMs(g.coldCpuMs)}), ${formatMs(g.warmMs)} once warm (${g.warmUsPerObject.toFixed(0)} µs per object, median of 5).`,
+    );
+    lines.push('');
+    lines.push(
+      'The secret scan (`lib/policy/secret-scan.ts`): `checkPolicy` over one object holding a 1 MiB value, median of 5 warm runs (the well-formed rule measures such an object exactly, one `JSON.stringify`, included):',
+    );
+    lines.push('');
+    const places = [...new Set(g.scan1MiB.map((s) => s.place))];
+    lines.push(`| 1 MiB value | ${places.join(' | ')} |`);
+    lines.push(`|---|${places.map(() => '---:').join('|')}|`);
+    for (const value of [...new Set(g.scan1MiB.map((s) => s.value))]) {
+      lines.push(`| ${value} | ${places.map((p) => formatMs(g.scan1MiB.find((s) => s.value === value && s.place === p)?.ms ?? NaN)).join(' | ')} |`);
+    }
     lines.push('');
   }
 
@@ -245,6 +270,8 @@ export function renderReadmeSection(r: BenchResults): string {
   lines.push(`- node ${m.node}; cdk8s ${m.cdk8s}; cdk8s-plus-28 ${m.cdk8sPlus}; yaml ${m.yaml}`);
   if (m.kubectl) lines.push(`- ${m.kubectl}`);
   if (m.hyperfine) lines.push(`- ${m.hyperfine}`);
+  if (r.processes?.helmVersion)
+    lines.push(`- helm ${r.processes.helmVersion} (built with \`go install helm.sh/helm/v3/cmd/helm@v3.22.0\` into ~/.cache/kubestack-bench)`);
   lines.push(
     `- load average (1, 5, 15 min): ${r.load.start.join(', ')} at the start, ${r.load.end.join(', ')} at the end; per-sample 1-minute load is in \`bench/results/latest.json\``,
   );
@@ -264,7 +291,7 @@ if (require.main === module) {
   const root = path.resolve(__dirname, '..');
   const file = path.join(root, 'bench', 'results', 'latest.json');
   const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
-  const results: BenchResults = { ...stored, targets: checkTargets(stored.scale, stored.processes) };
+  const results: BenchResults = { ...stored, targets: checkTargets(stored.scale, stored.processes, stored.gate) };
   fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(path.join(root, 'bench', 'README-section.md'), renderReadmeSection(results));
 }

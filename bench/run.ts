@@ -14,7 +14,19 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CommandTiming, deploymentServicePairs, hyperfine, sameTree, shadowTree, timeCommand, which, writeKustomization } from './e2e';
+import {
+  CommandTiming,
+  deploymentServicePairs,
+  helmBinary,
+  hyperfine,
+  sameTree,
+  shadowTree,
+  timeCommand,
+  which,
+  writeHelmChart,
+  writeKustomization,
+} from './e2e';
+import type { GateResult } from './gate';
 import { renderSvg } from './plot';
 import { BenchResults, MachineInfo, ScaleRow, Sample, renderReadmeSection } from './report';
 import { checkTargets } from './targets';
@@ -39,6 +51,11 @@ const KUSTOMIZE: readonly { input: 'pairs' | 'units'; n: number; runs: number }[
   { input: 'units', n: 100, runs: QUICK ? 1 : 2 },
 ];
 const KUSTOMIZE_UNITS = KUSTOMIZE.filter((k) => k.input === 'units').map((k) => k.n);
+/** helm template runs over the chart of N units (bench/e2e.ts writeHelmChart). */
+const HELM: readonly { n: number; runs: number }[] = [
+  { n: 100, runs: QUICK ? 3 : 5 },
+  { n: 1000, runs: QUICK ? 1 : 3 },
+];
 
 /** Repetitions per N: more where runs are cheap. */
 function repsFor(n: number): number {
@@ -110,8 +127,8 @@ function loadavg(): [number, number, number] {
 function measureScale(): { rows: ScaleRow[]; samples: Sample[] } {
   fs.rmSync(TMP, { recursive: true, force: true });
   fs.mkdirSync(TMP, { recursive: true });
-  for (const n of KUSTOMIZE_UNITS) {
-    log(`preparing the YAML of ${n} units for kustomize`);
+  for (const n of [...KUSTOMIZE_UNITS, 1]) {
+    log(`preparing the YAML of ${n} units for kustomize and helm`);
     worker(['objects', String(n), path.join(TMP, `units-${n}.yaml`)]);
   }
 
@@ -237,7 +254,42 @@ function measureProcesses(): BenchResults['processes'] {
   } else {
     log('kubectl not found: kustomize timings skipped');
   }
-  return { synth: out, kustomize, synthMatchesDist: matchesDist };
+
+  const helm: CommandTiming[] = [];
+  const helmBin = helmBinary();
+  if (helmBin) {
+    const oneUnit = fs.readFileSync(path.join(TMP, 'units-1.yaml'), 'utf8');
+    for (const h of HELM) {
+      const dir = path.join(TMP, `helm-${h.n}`);
+      writeHelmChart(dir, oneUnit, h.n);
+      // The chart renders as many objects as ours writes for N units.
+      const rendered = spawnSync(helmBin, ['template', 'bench', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      const docs = rendered.stdout.split('\n').filter((l) => l.startsWith('kind: ')).length;
+      if (rendered.status !== 0 || docs !== objectCount(h.n)) {
+        throw new Error(`helm template of ${h.n} units rendered ${docs} objects, not ${objectCount(h.n)}: ${rendered.stderr.slice(0, 2000)}`);
+      }
+      log(`whole process: helm template, ${h.n} units x${h.runs}`);
+      helm.push(
+        timeCommand(`helm template: a chart of ${h.n} units (${objectCount(h.n)} objects)`, helmBin, ['template', 'bench', dir], h.runs, { cwd: ROOT }),
+      );
+    }
+  } else {
+    log('helm not found (BENCH_HELM, ~/.cache/kubestack-bench/helm-v3.22.0/bin/helm or PATH): helm timings skipped');
+  }
+  return { synth: out, kustomize, helm, helmVersion: helmBin ? versionOf(helmBin, ['version', '--short']) : undefined, synthMatchesDist: matchesDist };
+}
+
+function versionOf(cmd: string, args: string[]): string | undefined {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim().split('\n')[0] : undefined;
+}
+
+/** The gate's figures (bench/gate.ts), in a process of its own. */
+function measureGate(): GateResult {
+  log('policy gate: time per object at N=1000 and the secret scan of 1 MiB values');
+  const r = spawnSync(process.execPath, ['-r', './scripts/ts-register.js', 'bench/gate.ts', '1000'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench/gate.ts failed (${r.status}):\n${r.stderr}`);
+  return JSON.parse(r.stdout) as GateResult;
 }
 
 function main(): void {
@@ -249,6 +301,7 @@ function main(): void {
   require('./baseline');
   require('./floor');
   require('./worker');
+  require('./gate');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const info = machine();
   const loadStart = loadavg();
@@ -256,6 +309,7 @@ function main(): void {
 
   const { rows, samples } = measureScale();
   const processes = process.env.BENCH_SKIP_E2E === '1' ? undefined : measureProcesses();
+  const gate = measureGate();
   const results: BenchResults = {
     schema: 1,
     generatedAt: new Date().toISOString(),
@@ -273,7 +327,8 @@ function main(): void {
     },
     scale: rows,
     processes,
-    targets: checkTargets(rows, processes),
+    gate,
+    targets: checkTargets(rows, processes, gate),
     samples,
   };
 

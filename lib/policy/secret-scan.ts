@@ -47,9 +47,18 @@ export function isSecretName(name: string): boolean {
  */
 export function isStrongSecretName(name: string): boolean {
   if (!MAY_NAME_A_SECRET.test(name)) return false; // a quick test before splitting into words
+  // A value repeats its keys (a properties file, a connection string): each is split once.
+  const known = strongNames.get(name);
+  if (known !== undefined) return known;
   const ws = words(name);
-  return ws.length > 0 && isStrongSecretWord(ws[ws.length - 1]);
+  const strong = ws.length > 0 && isStrongSecretWord(ws[ws.length - 1]);
+  if (strongNames.size >= 4096) strongNames.clear();
+  strongNames.set(name, strong);
+  return strong;
 }
+
+/** Answers of {@link isStrongSecretName} (a pure function of the name), at most 4,096 of them. */
+const strongNames = new Map<string, boolean>();
 
 /** Every strong secret word contains one of these. */
 const MAY_NAME_A_SECRET = /pass|pwd|secret|token|credential/i;
@@ -58,14 +67,19 @@ const MAY_NAME_A_SECRET = /pass|pwd|secret|token|credential/i;
 function onlyReferences(value: string): boolean {
   let i = 0;
   while (i < value.length) {
-    if (value[i] !== '$' || value[i + 1] !== '(' || !/[A-Za-z_]/.test(value[i + 2] ?? '')) return false;
+    // `$(`, then a letter or `_`, then letters, digits, `-`, `.` or `_`, then `)`.
+    const first = value.charCodeAt(i + 2);
+    if (value.charCodeAt(i) !== 36 || value.charCodeAt(i + 1) !== 40 || !(isAlpha(first) || first === 95)) return false;
     let j = i + 3;
-    while (j < value.length && /[-._A-Za-z0-9]/.test(value[j])) j++;
-    if (value[j] !== ')') return false;
+    while (j < value.length && isReferenceChar(value.charCodeAt(j))) j++;
+    if (value.charCodeAt(j) !== 41) return false;
     i = j + 1;
   }
   return value.length > 0;
 }
+
+/** A character of a `$(VAR)` name after the first: letters, digits, `-`, `.`, `_`. */
+const isReferenceChar = (c: number) => isAlpha(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95;
 
 /** An absolute file path (`/run/secrets/db`): where a secret is, not the secret itself. */
 const FILE_PATH = /^\/[A-Za-z0-9._/-]*$/;
