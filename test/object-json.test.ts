@@ -140,13 +140,13 @@ describe('object JSON', () => {
     let fast = 0;
     let runs = 0;
     fc.assert(
-      fc.property(value, value, labels, patch, fc.boolean(), (spec, data, lbls, ops, emptyMeta) => {
+      fc.property(value, value, labels, patch, fc.boolean(), fc.tuple(key, value), (spec, data, lbls, ops, emptyMeta, [extraKey, extra]) => {
         runs++;
         const app = new App();
         const chart = new Chart(app, 'gen', { disableResourceNameHashes: true, namespace: 'ns' });
         const metadata = (emptyMeta ? {} : { name: 'x', labels: lbls, annotations: { a: Lazy.any({ produce: () => 'v' }) } }) as k8s.ObjectMeta;
         const objects: ApiObject[] = [
-          new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'Thing', metadata, spec, data } as never),
+          new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'Thing', metadata, spec, data, [extraKey]: extra } as never),
           new k8s.KubeConfigMap(chart, 'cm', { metadata, data: data as never, binaryData: spec as never }),
           new k8s.KubeDeployment(chart, 'deploy', {
             metadata,

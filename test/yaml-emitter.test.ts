@@ -106,7 +106,25 @@ const HARD_STRINGS = [
   ...['2001-12-14', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '2001-1-1T00:00:00Z', '12:30'],
   ...[' x', 'x ', '\tx', 'x\t', 'a: b', 'a:b', 'a:', ':a', 'a #b', 'a#b', '#a', '- a', '-a', '-', '--', '---', '--- a', '...'],
   ...['? a', '?a', '?', '@a', '`a', '%a', '!a', '&a', '*a', '|', '|a', '>', '>a', "'a", '"a', 'a"b', "a'b", `a'"b`, '{a', '[a', 'a]', ',a', 'a,'],
-  ...['a\nb', 'a\n', 'a\n\n', '\n', '\na', ' a\nb', 'a\n b', 'a \nb', 'a\n ', 'a\n\t', '\n\n  x\n', 'a\r\nb\r\n', '\ta\n', '--- a\nb', 'a\n---\nb'],
+  ...[
+    'a\nb',
+    'a\n',
+    'a\n\n',
+    '\n',
+    '\na',
+    ' a\nb',
+    'a\n b',
+    'a \nb',
+    'a\n ',
+    'a\n\t',
+    '\n\n  x\n',
+    'a\r\nb\r\n',
+    '\ta\n',
+    '\t\n',
+    '\n\t\n',
+    '--- a\nb',
+    'a\n---\nb',
+  ],
   ...[
     'a\n...\nb',
     'a\n%YAML 1.1\nb',
@@ -249,6 +267,9 @@ describe('YAML emitter', () => {
     expect(yamlDocument({ s: '  a\nb' })).toBe('s: |2-\n    a\n  b\n');
     // a first line that starts with a tab needs the indicator too (go-yaml cannot detect the indentation)
     expect(yamlDocument({ s: '\ta\nb\n' })).toBe('s: |2\n  \ta\n  b\n');
+    // and so does a block of whitespace only whose first line is a tab (found by the fuzz test, seed 877508460)
+    expect(yamlDocument({ s: '\t\n' })).toBe('s: |2+\n  \t\n');
+    expect(yamlDocument({ s: '\n\t\n' })).toBe('s: |2+\n  \n  \t\n');
     // a last line of only whitespace cannot be a block: quoted, on one line
     expect(yamlDocument({ s: 'a\n  ' })).toBe('s: "a\\n  "\n');
     // CRLF text is quoted (a raw carriage return would be a line break), on one line

@@ -10,6 +10,8 @@ const NUMBER_BYTES = 32;
  * method, a class instance, a bigint, 64 levels deep): the caller then measures exactly.
  */
 export function jsonBytesBound(value: unknown, budget: number): number {
+  // Without a toJSON on the prototypes, only an own `toJSON` key changes how JSON.stringify writes a plain object or array.
+  const plainPrototypes = !('toJSON' in Object.prototype) && !('toJSON' in Array.prototype);
   let total = 0;
   const visit = (v: unknown, depth: number): boolean => {
     switch (typeof v) {
@@ -31,19 +33,21 @@ export function jsonBytesBound(value: unknown, budget: number): number {
           total += 4;
           break;
         }
-        if (depth > 64 || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+        if (depth > 64) return false;
         total += 2;
-        if (Array.isArray(v)) {
-          for (const x of v) {
+        const proto = Object.getPrototypeOf(v);
+        if (proto === Array.prototype && plainPrototypes && Array.isArray(v) && !Object.prototype.hasOwnProperty.call(v, 'toJSON')) {
+          for (let i = 0; i < v.length; i++) {
             total += 1;
-            if (!visit(x, depth + 1) || total > budget) return false;
+            if (!visit(v[i], depth + 1) || total > budget) return false;
           }
           break;
         }
-        const proto = Object.getPrototypeOf(v);
-        if (proto !== Object.prototype && proto !== null) return false;
+        // Anything else JSON.stringify may treat otherwise (toJSON, boxed primitives, arrays of a subclass): measured exactly.
+        if ((proto !== Object.prototype && proto !== null) || !plainPrototypes) return false;
         const o = v as Record<string, unknown>;
         for (const k of Object.keys(o)) {
+          if (k === 'toJSON') return false;
           total += 6 * k.length + 4;
           if (!visit(o[k], depth + 1) || total > budget) return false;
         }

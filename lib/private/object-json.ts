@@ -193,7 +193,7 @@ function rendererFor(o: ApiObject, toJson: unknown): Renderer | null {
   if (typeof ctor !== 'function' || ctor.prototype !== owner) return null;
   const convert = converter(m[2]);
   if (convert === undefined) return null;
-  return (x) => ({ ...(ctor.GVK as Json), ...(convert(baseToJson(x)) as Json) });
+  return (x) => ({ ...(ctor.GVK as Json), ...(convertOwn(convert, baseToJson(x), (x as unknown as ApiObjectInternals).patches.length === 0) as Json) });
 }
 
 // --- ApiObject.prototype.toJson ------------------------------------------------------------------
@@ -234,9 +234,7 @@ function baseToJson(o: ApiObject): Json {
   // that is already sanitized JSON (sorted, no null, no token, no function: the walk falls back on
   // those) both are the identity, so the walk covers the props only. Where `metadata` lands among
   // the keys does not matter: the result puts it third, after apiVersion and kind.
-  const data: Json = { ...self.props };
-  delete data.metadata;
-  const json = walk(data, false) as Json;
+  const json = propsJson(self.props);
   if (metadata !== undefined) json.metadata = metadata;
   const patched = (self.patches.length === 0 ? json : JsonPatch.apply(json, ...self.patches)) as Json;
   const result: Json = {};
@@ -244,6 +242,24 @@ function baseToJson(o: ApiObject): Json {
     if (k in patched) result[k] = patched[k];
   }
   return result;
+}
+
+/** The walk of `{ ...props }` without its `metadata`, without making that copy. */
+function propsJson(props: Json): Json {
+  const keys = Object.keys(props).filter((k) => k !== 'metadata');
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    // A copy with one of these keys is a token (`resolve`), not a dictionary (`constructor`), or
+    // sets its prototype (`__proto__`): the generic walk of the copy decides.
+    if (k === 'resolve' || k === 'constructor' || k === '__proto__') {
+      const data: Json = { ...props };
+      delete data.metadata;
+      return walk(data, false) as Json;
+    }
+    if (i > 0 && !(keys[i - 1] < k)) sorted = false;
+  }
+  return dictionary(props, keys, sorted, false)!;
 }
 
 /**
@@ -420,13 +436,15 @@ interface Struct {
   readonly position: ReadonlyMap<string, number>;
   /** No property read is also a name on Object.prototype, so a plain object's own keys are all that can be read. */
   readonly ownKeysOnly: boolean;
+  /** Every field's JSON key is the property it reads. */
+  readonly sameKeys: boolean;
 }
 
 function struct(rules: readonly FieldRule[]): Struct {
   const position = new Map<string, number>();
   rules.forEach((r, i) => position.set(r.prop, i));
   const ownKeysOnly = position.size === rules.length && rules.every((r) => !(r.prop in Object.prototype));
-  return { rules, position, ownKeysOnly };
+  return { rules, position, ownKeysOnly, sameKeys: rules.every((r) => r.key === r.prop) };
 }
 
 /** What the generated function computes: the result literal in field order, then the undefined values dropped. */
@@ -436,13 +454,32 @@ function convertStruct(s: Struct, obj: unknown): Json {
   if (s.ownKeysOnly && Object.getPrototypeOf(o) === Object.prototype) {
     // Every field the object does not have converts to undefined and is dropped: only its own
     // keys are converted, in the schema's order (usually already theirs: both are sorted).
-    const present: number[] = [];
+    const keys = Object.keys(o);
     let ordered = true;
-    for (const k of Object.keys(o)) {
+    let known = true;
+    let last = -1;
+    for (const k of keys) {
       const i = s.position.get(k);
-      if (i === undefined) continue;
-      if (present.length > 0 && i < present[present.length - 1]) ordered = false;
-      present.push(i);
+      if (i === undefined) known = false;
+      else {
+        if (i < last) ordered = false;
+        last = i;
+      }
+    }
+    if (reuse && known && ordered && s.sameKeys) {
+      // The object is the walk's own and already has the result's keys in the result's order:
+      // it becomes the result. A field that converts to undefined is deleted (the rest keep their order).
+      for (const k of keys) {
+        const v = convertField(s.rules[s.position.get(k)!], o[k]);
+        if (v === undefined) delete o[k];
+        else if (v !== o[k]) o[k] = v;
+      }
+      return o;
+    }
+    const present: number[] = [];
+    for (const k of keys) {
+      const i = s.position.get(k);
+      if (i !== undefined) present.push(i);
     }
     if (!ordered) present.sort((a, b) => a - b);
     for (const i of present) {
@@ -459,6 +496,54 @@ function convertStruct(s: Struct, obj: unknown): Json {
   return out;
 }
 
+/**
+ * True while converting an object that the walk has just produced, with no JSON patch applied:
+ * every object and array in it is its own and referenced once, so a converter may return its
+ * input, changed in place, instead of a copy with the same keys in the same order.
+ */
+let reuse = false;
+
+/** The generated converter for an object the walk has just produced (see {@link reuse}). */
+function convertOwn(convert: Convert, json: Json, unpatched: boolean): unknown {
+  reuse = unpatched;
+  try {
+    return convert(json);
+  } finally {
+    reuse = false;
+  }
+}
+
+/** A plain array of the walk's, which a converter may change in place. */
+function ownArray(x: unknown): x is unknown[] {
+  return reuse && Array.isArray(x) && Object.getPrototypeOf(x) === Array.prototype;
+}
+
+/**
+ * A plain object of the walk's, which a converter may change in place: the walk leaves no
+ * undefined value and no `__proto__` key (it falls back on one), and no patch has added one.
+ */
+function ownMap(x: unknown): x is Json {
+  return reuse && x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+/** `m.map(f)` on an array of the walk's: in place. Holes stay holes, as `map` leaves them. */
+function mapInPlace(a: unknown[], f: (y: unknown) => unknown): unknown[] {
+  a.forEach((y, i) => {
+    const v = f(y);
+    if (v !== y) a[i] = v;
+  });
+  return a;
+}
+
+/** `convertMap(m, f)` on an object of the walk's (no undefined value): in place, the same keys in the same order. */
+function convertMapInPlace(m: Json, f: (y: unknown) => unknown): Json {
+  for (const k of Object.keys(m)) {
+    const v = f(m[k]);
+    if (v !== m[k]) m[k] = v;
+  }
+  return m;
+}
+
 /** One field of the result literal. */
 function convertField(r: FieldRule, x: unknown): unknown {
   let v: unknown;
@@ -471,11 +556,13 @@ function convertField(r: FieldRule, x: unknown): unknown {
       break;
     case 'structArray': {
       const c = converters.get(r.type!)!;
-      v = x == null ? undefined : (x as unknown[]).map((y) => c(y));
+      if (ownArray(x)) v = mapInPlace(x, c);
+      else v = x == null ? undefined : (x as unknown[]).map((y) => c(y));
       break;
     }
     case 'array':
-      v = x == null ? undefined : (x as unknown[]).map((y) => y);
+      if (ownArray(x)) v = x;
+      else v = x == null ? undefined : (x as unknown[]).map((y) => y);
       break;
     case 'union':
       v = x == null ? undefined : (x as { value?: unknown }).value;
@@ -484,17 +571,27 @@ function convertField(r: FieldRule, x: unknown): unknown {
       v = x == null ? undefined : (x as Date).toISOString();
       break;
     case 'map':
-      v = x === undefined ? undefined : convertMap(x, (y) => y);
+      if (ownMap(x)) v = x;
+      else v = x === undefined ? undefined : convertMap(x, (y) => y);
       break;
-    case 'unionMap':
-      v = x === undefined ? undefined : convertMap(x, (y) => (y == null ? undefined : (y as { value?: unknown }).value));
+    case 'unionMap': {
+      const f = (y: unknown) => (y == null ? undefined : (y as { value?: unknown }).value);
+      if (ownMap(x)) v = convertMapInPlace(x, f);
+      else v = x === undefined ? undefined : convertMap(x, f);
       break;
-    case 'arrayMap':
-      v = x === undefined ? undefined : convertMap(x, (y) => (y == null ? undefined : (y as unknown[]).map((z) => z)));
+    }
+    case 'arrayMap': {
+      const f = (y: unknown) => (y == null ? undefined : (y as unknown[]).map((z) => z));
+      if (ownMap(x)) v = convertMapInPlace(x, (y) => (ownArray(y) ? y : f(y)));
+      else v = x === undefined ? undefined : convertMap(x, f);
       break;
-    case 'structMap':
-      v = x === undefined ? undefined : convertMap(x, converters.get(r.type!)!);
+    }
+    case 'structMap': {
+      const c = converters.get(r.type!)!;
+      if (ownMap(x)) v = convertMapInPlace(x, c);
+      else v = x === undefined ? undefined : convertMap(x, c);
       break;
+    }
   }
   return v;
 }

@@ -43,6 +43,9 @@ describe('JSON size bound', () => {
     expect(jsonBytesBound({ m: new Map() }, 1e9)).toBe(Infinity);
     expect(jsonBytesBound({ b: BigInt(1) }, 1e9)).toBe(Infinity);
     expect(jsonBytesBound(cyclic, 1e9)).toBe(Infinity);
+    expect(jsonBytesBound({ toJSON: () => 'x'.repeat(1000) }, 1e9)).toBe(Infinity);
+    expect(jsonBytesBound({ list: Object.assign([1], { toJSON: () => 'x'.repeat(1000) }) }, 1e9)).toBe(Infinity);
+    expect(jsonBytesBound({ s: Object('boxed') }, 1e9)).toBe(Infinity);
     expect(jsonBytesBound({ a: 'x' }, 1e9)).toBeLessThan(100);
   });
 });
