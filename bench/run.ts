@@ -101,7 +101,10 @@ function machine(): MachineInfo {
     return `${(JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version} (${path.relative(ROOT, path.dirname(file))})`;
   };
   let commit = version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) ?? 'unknown';
-  if (version('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', 'lib', 'apps', 'bench'])) commit += ' (+ uncommitted changes)';
+  // The bench's own output (results, README section) does not count: a previous run changed it.
+  if (version('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', 'lib', 'apps', 'bench', ':!bench/results', ':!bench/README-section.md'])) {
+    commit += ' (+ uncommitted changes)';
+  }
   return {
     nproc: os.availableParallelism(),
     cpuModel: model,
