@@ -1204,6 +1204,9 @@ async function pulumiPhase(c: Ctx): Promise<void> {
             say(`${c.env.padEnd(8)}   ${s2.stdout.trim().replace(/^cluster: /, '')}`);
             return Date.now();
           })();
+          // held until pulumi returns, then awaited below: a failed kill or restart must fail the
+          // step there, not end the process with an unhandled rejection while pulumi still runs
+          killed.catch(() => undefined);
         },
       });
     } finally {

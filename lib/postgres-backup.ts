@@ -146,7 +146,7 @@ export class PostgresBackup extends Construct {
         { kind: 'postgres-db', path: db.node.path },
         'name',
         db.name,
-        'must be at most 45 characters with backups on: the backup CronJob is named <name>-backup, and Kubernetes appends 11 characters to the name of each Job it creates',
+        `must be at most 45 characters with backups on (it has ${db.name.length}; 'backup: false' turns them off): the backup CronJob is named <name>-backup, and Kubernetes appends 11 characters to the name of each Job it creates`,
       );
     }
     assertValid(subject, 'schedule', this.schedule, checkSchedule(this.schedule));

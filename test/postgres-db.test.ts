@@ -492,7 +492,7 @@ describe('PostgresDb data protection and backups', () => {
   test('fails when the name leaves no room for the backup CronJob', () => {
     expectValidationError(
       () => new PostgresDb(newEnv(), 'postgres', { name: 'a'.repeat(46), backup: {} }),
-      `postgres-db 'dev/postgres': 'name' must be at most 45 characters with backups on: the backup CronJob is named <name>-backup, and Kubernetes appends 11 characters to the name of each Job it creates, got "${'a'.repeat(46)}"`,
+      `postgres-db 'dev/postgres': 'name' must be at most 45 characters with backups on (it has 46; 'backup: false' turns them off): the backup CronJob is named <name>-backup, and Kubernetes appends 11 characters to the name of each Job it creates, got "${'a'.repeat(46)}"`,
     );
   });
 });

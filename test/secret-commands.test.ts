@@ -6,7 +6,7 @@ import { buildEnvironment } from '../apps/main';
 import { kubectlSecretCommands, secretEnvVar } from 'kubestack';
 
 const URL_GUARD = (v: string) =>
-  `{ printf %s "$${v}" | LC_ALL=C grep -Eqx '[A-Za-z0-9._~-]+' || { echo '${v} goes into a connection URL unencoded: use only A-Z a-z 0-9 - . _ ~' >&2; false; }; }`;
+  `{ case "$${v}" in '' | *[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-]*) false ;; esac || { echo '${v} goes into a connection URL unencoded: use only A-Z a-z 0-9 - . _ ~' >&2; false; }; }`;
 
 /** Runs one printed command in sh with a fake kubectl that records its arguments. */
 function runCommand(command: string, vars: Record<string, string>): { status: number; stderr: string; kubectl: string } {
@@ -51,7 +51,7 @@ describe('kubectl secret commands', () => {
     const ok = runCommand(command, { POSTGRES_CREDENTIALS_PASSWORD: 'Zx-9_a.b~c', POSTGRES_CREDENTIALS_USERNAME: 'app' });
     expect(ok).toEqual({ status: 0, stderr: '', kubectl: expect.stringContaining('--from-literal=password=Zx-9_a.b~c\n') });
     // WHEN the password has '@' (or is empty) THEN the command fails naming the variable, and kubectl never runs
-    for (const password of ['pa@ss', 'a b', '']) {
+    for (const password of ['pa@ss', 'a b', '', 'abc\n@evil.example.com:1/x', 'ünï']) {
       const bad = runCommand(command, { POSTGRES_CREDENTIALS_PASSWORD: password, POSTGRES_CREDENTIALS_USERNAME: 'app' });
       expect(bad).toEqual({
         status: 1,

@@ -935,6 +935,21 @@ describe('WebApp validation', () => {
     );
   });
 
+  test('accepts settings about secrets and AUTH-named variables that hold no credentials, at construction and in the gate', () => {
+    // GIVEN names that mention a secret word but describe it, and AUTH values that are no user:password
+    const env = newEnv();
+    const vars = {
+      AUTH_SERVICE_URL: 'http://auth:8080',
+      AUTH_MODE: 'ldap:strict',
+      PASSWORD_MIN_LENGTH: '12',
+
+      TOKEN_URL: 'https://idp.example.com/token',
+    };
+    // WHEN / THEN
+    new WebApp(env, 'web', { image: IMAGE, env: vars });
+    expect(() => env.synthesize()).not.toThrow();
+  });
+
   test('fails when the same ConfigBundle is added twice', () => {
     // GIVEN
     const env = newEnv();

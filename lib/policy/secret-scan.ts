@@ -15,6 +15,35 @@ const SECRET_SUFFIXES = ['PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'TOKEN', 
 /** Words that name a key, as a whole word (`API_KEY`, `tls.key`; not `MONKEY` or `KEYCLOAK`). */
 const KEY_WORDS = new Set(['KEY', 'APIKEY', 'PRIVATEKEY', 'ACCESSKEY', 'SECRETKEY', 'SIGNINGKEY', 'ENCRYPTIONKEY', 'MASTERKEY', 'AUTHKEY']);
 
+/** Last words that make a name describe a secret rather than hold one. */
+const QUALIFIERS = new Set([
+  'LENGTH',
+  'LEN',
+  'MIN',
+  'MAX',
+  'FILE',
+  'PATH',
+  'DIR',
+  'URL',
+  'URI',
+  'HOST',
+  'PORT',
+  'NAME',
+  'TYPE',
+  'MODE',
+  'ENABLED',
+  'DISABLED',
+  'REQUIRED',
+  'POLICY',
+  'TTL',
+  'EXPIRY',
+  'TIMEOUT',
+  'COUNT',
+  'SIZE',
+  'HEADER',
+  'ALGORITHM',
+]);
+
 /** The words of a name, split at non-alphanumerics and camelCase, upper-cased, without empty ones. */
 export function words(name: string): string[] {
   return name
@@ -37,6 +66,8 @@ function isStrongSecretWord(w: string): boolean {
  */
 export function isSecretName(name: string): boolean {
   const ws = words(name);
+  // a setting about a secret, not the secret: PASSWORD_MIN_LENGTH, TOKEN_URL, SECRET_NAME (an access key id stays a secret)
+  if (ws.length > 1 && QUALIFIERS.has(ws[ws.length - 1])) return false;
   return ws.some((w) => isStrongSecretWord(w) || KEY_WORDS.has(w) || (w.endsWith('S') && KEY_WORDS.has(w.slice(0, -1)))) || ws[ws.length - 1] === 'AUTH';
 }
 
@@ -207,7 +238,8 @@ const USER_PASSWORD = /^[^:\s]+:\S+$/;
  * once what the gate would refuse at synthesis.
  */
 export function envLiteralSecret(name: string, value: string): string | undefined {
-  if (words(name).includes('AUTH') && USER_PASSWORD.test(value) && isLiteral(value.slice(value.indexOf(':') + 1))) {
+  const ws = words(name);
+  if (ws[ws.length - 1] === 'AUTH' && !value.includes('://') && USER_PASSWORD.test(value) && isLiteral(value.slice(value.indexOf(':') + 1))) {
     return 'literal user:password credentials';
   }
   if (isSecretName(name) && isLiteral(value)) return 'a literal value, and its name says it is a secret';

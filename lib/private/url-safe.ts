@@ -8,16 +8,19 @@
 export const URL_SAFE_CHARACTERS = 'A-Z a-z 0-9 - . _ ~';
 
 const URL_SAFE = /^[A-Za-z0-9._~-]+$/;
+const SAFE_LIST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-';
 
-/** Why a value cannot go into a URL unencoded, without repeating the value; undefined when it can. */
+/** Why a value cannot go into a URL unencoded, without revealing any of its characters; undefined when it can. */
 export function urlUnsafeReason(value: string): string | undefined {
   if (URL_SAFE.test(value)) return undefined;
-  const bad = [...new Set([...value].filter((c) => !/[A-Za-z0-9._~-]/.test(c)))];
-  const shown = bad.slice(0, 5).map((c) => (/^[\x21-\x7e]$/.test(c) ? `'${c}'` : `U+${c.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`));
-  return `contains ${shown.join(', ')}${bad.length > 5 ? ' and more' : ''}, which would change the URL; use only ${URL_SAFE_CHARACTERS}`;
+  return `contains characters outside ${URL_SAFE_CHARACTERS}, which would change the URL`;
 }
 
-/** A POSIX shell test that is true when the variable's value is URL-safe (non-empty, only the safe set). */
+/**
+ * A POSIX shell test that is true when the variable's value is URL-safe: non-empty and only the
+ * safe set. A `case` pattern sees the whole value, newlines included (grep would match line by line).
+ */
 export function shellUrlSafeTest(variable: string): string {
-  return `printf %s "$${variable}" | LC_ALL=C grep -Eqx '[A-Za-z0-9._~-]+'`;
+  // the characters are listed, not ranged: a range such as A-Z follows the shell's locale
+  return `case "$${variable}" in '' | *[!${SAFE_LIST}]*) false ;; esac`;
 }

@@ -38,7 +38,7 @@ describe('readSecretValues', () => {
     // THEN the stack fails naming the key and the characters, and the value appears nowhere
     const message = errorOf(() => readSecretValues(source({ secrets: bad }, { secret: ['secrets'] }), inUrl)).message;
     expect(message).toBe(
-      "stack 'dev': config 'three-tier:secrets.postgres-credentials.password' goes into a connection URL by $(VAR) interpolation, where Kubernetes does not percent-encode it; the value contains '@', '/', which would change the URL; use only A-Z a-z 0-9 - . _ ~\n" +
+      "stack 'dev': config 'three-tier:secrets.postgres-credentials.password' goes into a connection URL by $(VAR) interpolation, where Kubernetes does not percent-encode it; the value contains characters outside A-Z a-z 0-9 - . _ ~, which would change the URL\n" +
         '  fix: pulumi config set --secret --path three-tier:secrets.postgres-credentials.password <value> --stack dev',
     );
     expect(message).not.toContain('pa@ss');
