@@ -5,7 +5,7 @@ import { Connectable } from './connection';
 import { Environment } from './environment';
 import { ResourceSpec } from './environment-profile';
 import type { BatchWorkloadProps } from './job';
-import { BatchPod, checkInt32 } from './private/batch';
+import { BatchPod, CRON_DEFAULTS, checkInt32, cronJobSpec } from './private/batch';
 import { objectMeta } from './private/meta';
 import { checkSchedule, checkTimeZone } from './private/schedule';
 import { Subject, assertValid, checkBoolean, checkDnsLabel, checkInstanceLabel, checkOneOf, checkRecord } from './private/validate';
@@ -133,11 +133,11 @@ export class CronJob extends Construct {
     this.name = props.name ?? id;
     this.schedule = props.schedule;
     this.timeZone = props.timeZone;
-    this.concurrencyPolicy = props.concurrencyPolicy ?? 'Forbid';
-    this.startingDeadlineSeconds = props.startingDeadlineSeconds ?? 300;
-    this.successfulJobsHistoryLimit = props.successfulJobsHistoryLimit ?? 3;
-    this.failedJobsHistoryLimit = props.failedJobsHistoryLimit ?? 1;
-    this.suspend = props.suspend ?? false;
+    this.concurrencyPolicy = props.concurrencyPolicy ?? CRON_DEFAULTS.concurrencyPolicy;
+    this.startingDeadlineSeconds = props.startingDeadlineSeconds ?? CRON_DEFAULTS.startingDeadlineSeconds;
+    this.successfulJobsHistoryLimit = props.successfulJobsHistoryLimit ?? CRON_DEFAULTS.successfulJobsHistoryLimit;
+    this.failedJobsHistoryLimit = props.failedJobsHistoryLimit ?? CRON_DEFAULTS.failedJobsHistoryLimit;
+    this.suspend = props.suspend ?? CRON_DEFAULTS.suspend;
 
     const nameProblem = checkDnsLabel(this.name, 52);
     assertValid(
@@ -175,16 +175,7 @@ export class CronJob extends Construct {
 
     this.resource = new k8s.KubeCronJob(this, 'Resource', {
       metadata: objectMeta(env, this.name, this.batch.labels, this.batch.lintAnnotations()),
-      spec: {
-        schedule: this.schedule,
-        timeZone: this.timeZone,
-        concurrencyPolicy: this.concurrencyPolicy,
-        startingDeadlineSeconds: this.startingDeadlineSeconds,
-        successfulJobsHistoryLimit: this.successfulJobsHistoryLimit,
-        failedJobsHistoryLimit: this.failedJobsHistoryLimit,
-        suspend: this.suspend,
-        jobTemplate: { metadata: { labels: { ...this.batch.labels } }, spec: this.batch.jobSpec() },
-      },
+      spec: cronJobSpec(this, this.batch.labels, this.batch.jobSpec()),
     });
     this.networkPolicy = this.batch.denyIngress(this, this.name);
     this.batch.wireProps();

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Environment } from './environment';
 import { ResourceSpec } from './environment-profile';
 import type { PostgresDb } from './postgres-db';
-import { BatchPod, checkInt32 } from './private/batch';
+import { BatchPod, CRON_DEFAULTS, checkInt32, cronJobSpec } from './private/batch';
 import { objectMeta } from './private/meta';
 import { orUndefined, protectedAnnotations, protectedClaimAnnotations } from './private/protect';
 import { checkSchedule, checkTimeZone } from './private/schedule';
@@ -186,33 +186,25 @@ export class PostgresBackup extends Construct {
     });
     this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
       metadata: objectMeta(env, this.name, batch.labels, batch.lintAnnotations()),
-      spec: {
-        schedule: this.schedule,
-        timeZone: this.timeZone,
-        // A dump never overlaps the previous one; a missed run starts within 5 minutes or is skipped.
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 300,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 1,
-        suspend: false,
-        jobTemplate: {
-          metadata: { labels: { ...batch.labels } },
-          spec: batch.jobSpec({
-            fsGroup: db.runAsUser,
-            env: [
-              secretKeyEnv('PGUSER', db.credentialsSecret, db.usernameKey),
-              secretKeyEnv('PGPASSWORD', db.credentialsSecret, db.passwordKey),
-              { name: 'PGHOST', value: db.host },
-              { name: 'PGPORT', value: String(db.port) },
-              { name: 'PGDATABASE', value: db.database },
-              { name: 'BACKUP_DIR', value: BACKUP_DIR },
-              { name: 'BACKUP_KEEP', value: String(this.keep) },
-            ],
-            volumes: [{ name: 'backups', persistentVolumeClaim: { claimName: this.name } }],
-            volumeMounts: [{ name: 'backups', mountPath: BACKUP_DIR }],
-          }),
-        },
-      },
+      // A dump never overlaps the previous one; a missed run starts within 5 minutes or is skipped.
+      spec: cronJobSpec(
+        { schedule: this.schedule, timeZone: this.timeZone, ...CRON_DEFAULTS },
+        batch.labels,
+        batch.jobSpec({
+          fsGroup: db.runAsUser,
+          env: [
+            secretKeyEnv('PGUSER', db.credentialsSecret, db.usernameKey),
+            secretKeyEnv('PGPASSWORD', db.credentialsSecret, db.passwordKey),
+            { name: 'PGHOST', value: db.host },
+            { name: 'PGPORT', value: String(db.port) },
+            { name: 'PGDATABASE', value: db.database },
+            { name: 'BACKUP_DIR', value: BACKUP_DIR },
+            { name: 'BACKUP_KEEP', value: String(this.keep) },
+          ],
+          volumes: [{ name: 'backups', persistentVolumeClaim: { claimName: this.name } }],
+          volumeMounts: [{ name: 'backups', mountPath: BACKUP_DIR }],
+        }),
+      ),
     });
     this.networkPolicy = batch.denyIngress(this, this.name);
     db.allowFrom({ path: this.node.path, name: this.name, selector: this.selector });

@@ -170,3 +170,41 @@ export class BatchPod {
     for (const bundle of this.props.config ?? []) this.pod.addConfig(bundle);
   }
 }
+
+/** The run settings of a CronJob around its job template: what `CronJob` resolves from its props. */
+export interface CronRunSettings {
+  readonly schedule: string;
+  readonly timeZone?: string;
+  readonly concurrencyPolicy: 'Allow' | 'Forbid' | 'Replace';
+  readonly startingDeadlineSeconds: number;
+  readonly successfulJobsHistoryLimit: number;
+  readonly failedJobsHistoryLimit: number;
+  readonly suspend: boolean;
+}
+
+/**
+ * The defaults of every CronJob the library renders (`CronJob`, the Postgres backup): no run
+ * overlaps the previous one, a missed run starts within 5 minutes or is skipped, the last 3
+ * successful and the last failed Job are kept, and it runs.
+ */
+export const CRON_DEFAULTS = {
+  concurrencyPolicy: 'Forbid',
+  startingDeadlineSeconds: 300,
+  successfulJobsHistoryLimit: 3,
+  failedJobsHistoryLimit: 1,
+  suspend: false,
+} as const;
+
+/** A CronJob's spec: its run settings and a job template labelled like its pods. */
+export function cronJobSpec(run: CronRunSettings, labels: Record<string, string>, jobSpec: k8s.JobSpec): k8s.CronJobSpec {
+  return {
+    schedule: run.schedule,
+    timeZone: run.timeZone,
+    concurrencyPolicy: run.concurrencyPolicy,
+    startingDeadlineSeconds: run.startingDeadlineSeconds,
+    successfulJobsHistoryLimit: run.successfulJobsHistoryLimit,
+    failedJobsHistoryLimit: run.failedJobsHistoryLimit,
+    suspend: run.suspend,
+    jobTemplate: { metadata: { labels: { ...labels } }, spec: jobSpec },
+  };
+}
