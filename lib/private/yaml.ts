@@ -235,6 +235,9 @@ const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 function block(original: string, indent: string): string {
   // A block cannot end in whitespace unless its last line has content.
   if (/\n[\t ]+$/.test(original)) return quoted(original);
+  // Nor hold only whitespace with spaces or tabs in it: parsers take those lines for indentation
+  // and disagree about them (yaml and js-yaml read '  \n' back as '\n' and '  \n'), so quote it.
+  if (/^[\t\n ]*$/.test(original) && /[\t ]/.test(original)) return quoted(original);
   let value = original;
   if (indent === '') indent = STEP;
   let endStart = value.length;
