@@ -1,5 +1,5 @@
 import { jsonBytesBound } from '../../private/json-size';
-import { records } from '../../private/object';
+import { rec, records } from '../../private/object';
 import { show, type RuleDefinition } from '../rule';
 
 /** A Kubernetes label value (the length is checked separately). */
@@ -7,7 +7,7 @@ const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** Label values as the API server validates them: at most 63 characters, alphanumerics at both ends. */
 function checkLabels(where: string, labels: unknown, fail: (message: string) => void): void {
-  for (const [k, v] of Object.entries(labels !== null && typeof labels === 'object' && !Array.isArray(labels) ? labels : {})) {
+  for (const [k, v] of Object.entries(rec(labels))) {
     if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
       fail(
         `${where}: label ${k} has the value ${show(v)}${typeof v === 'string' && v.length > 63 ? ` (${v.length} characters)` : ''}, which is not a valid label value (at most 63 characters: letters, digits, '-', '_', '.', starting and ending with a letter or digit)`,
@@ -26,9 +26,7 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 function annotationBytes(annotations: unknown): number {
   let n = 0;
-  if (annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)) {
-    for (const [k, v] of Object.entries(annotations)) n += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
-  }
+  for (const [k, v] of Object.entries(rec(annotations))) n += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
   return n;
 }
 
