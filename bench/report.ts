@@ -128,10 +128,10 @@ export function renderReadmeSection(r: BenchResults): string {
   );
   lines.push('');
   lines.push(
-    '- **ours** (what `npm run synth` does now, apps/main.ts): built with this library, then `writeEnvironments`: every validation, one `toJson()` per object, the policy gate over the objects, and each object streamed to the file by the YAML emitter (`lib/private/yaml.ts`). Read the targets off this column.',
+    "- **ours** (what `npm run synth` does now, apps/main.ts): built with this library, then `writeEnvironments`: every validation, the dependency order (`lib/private/object-order.ts`, cdk8s's order in linear time), each object's JSON (`lib/private/object-json.ts`, exactly what `toJson()` returns, without cdk8s's generic resolution), the policy gate over the objects, and each object streamed to the file by the YAML emitter (`lib/private/yaml.ts`). Read the targets off this column.",
   );
   lines.push(
-    "- **before** (`npm run synth` before issue 14): the same objects and gate, serialized with cdk8s's `Yaml.stringify` (the `yaml` package) to one string.",
+    "- **before** (`npm run synth` before issue 14's emitter): the same objects (`env.manifests()`) and gate, serialized with cdk8s's `Yaml.stringify` (the `yaml` package) to one string.",
   );
   lines.push('- **baseline**: the same objects written by hand with cdk8s and the L1 classes of cdk8s-plus-28 (`bench/baseline.ts`), `app.synthYaml()`.');
   lines.push(
