@@ -246,8 +246,6 @@ function block(original: string, indent: string): string {
     if (ch !== '\n' && ch !== '\t' && ch !== ' ') break;
   }
   let end = value.substring(endStart);
-  // The first character of the trailing whitespace after its line breaks: a block of whitespace only starts with it.
-  const endLead = end.replace(/^\n+/, '').charAt(0);
   const endNlPos = end.indexOf('\n');
   let chomp: string;
   if (endNlPos === -1) chomp = '-';
@@ -269,8 +267,8 @@ function block(original: string, indent: string): string {
   }
   // go-yaml cannot detect the indentation of a first line that starts with a tab ("found a tab
   // character where an indentation space is expected"): the indicator tells it, as for a space.
-  // That line may be in the trailing whitespace, when nothing else is left (`"\t\n"`).
-  if (value[startEnd] === '\t' || (value === '' && endLead === '\t')) startWithSpace = true;
+  // (A value of whitespace only, `"\t\n"`, never gets here: it is quoted above.)
+  if (value[startEnd] === '\t') startWithSpace = true;
   let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
   if (start) {
     value = value.substring(start.length);
