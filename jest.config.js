@@ -1,3 +1,7 @@
+// The fast JSON path (lib/private/object-json.ts) fails loudly under test where it would
+// otherwise fall back to cdk8s's toJson() on an error of its own.
+process.env.KUBESTACK_STRICT_FAST_PATH ??= '1';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

@@ -69,7 +69,7 @@ export function writeEnvironments(environments: readonly Environment[], options:
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${Names.toDnsLabel(env)}.k8s.yaml`);
-    // The bytes cdk8s's Yaml.save writes (lib/private/yaml.ts), streamed: no string of the whole file.
+    // The bytes the YAML emitter writes (lib/private/yaml.ts), streamed: no string of the whole file.
     writeYamlDocuments(file, objects);
     return { name: env.profile.name, file, objects: objects.length, waivers };
   });

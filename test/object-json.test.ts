@@ -47,6 +47,24 @@ function committedObjects(): Record<string, unknown>[] {
 }
 
 describe('object JSON', () => {
+  test('under KUBESTACK_STRICT_FAST_PATH (set by jest.config.js), an error of the fast path where toJson() succeeds fails loudly', () => {
+    // GIVEN a value that throws on its first read only, so the fast path fails and toJson() then succeeds
+    expect(process.env.KUBESTACK_STRICT_FAST_PATH).toBe('1');
+    const chart = new Chart(new App(), 'c');
+    let reads = 0;
+    const data = {};
+    Object.defineProperty(data, 'k', {
+      enumerable: true,
+      get: () => {
+        if (reads++ === 0) throw new Error('first read');
+        return 'v';
+      },
+    });
+    const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'o' }, data });
+    // WHEN / THEN
+    expect(() => apiObjectJson(o)).toThrow(/^object-json: the fast path failed on ConfigMap 'o' where toJson\(\) succeeds: first read/);
+  });
+
   test('the cdk8s functions it mirrors are the ones it was written from', () => {
     // GIVEN the installed cdk8s / WHEN its sources are fingerprinted / THEN they are the mirrored ones
     const hint = `cdk8s changed: check lib/private/object-json.ts against the new sources, then set CDK8S_FINGERPRINT to ${cdk8sFingerprint()}`;
