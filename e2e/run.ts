@@ -677,9 +677,25 @@ async function kubectlPhase(c: Ctx): Promise<void> {
       seconds = (Date.now() - start) / 1000;
       // AND `kubectl rollout undo` goes back to the previous ReplicaSet, which rolls out
       await kubectl(c, ['-n', c.namespace, 'rollout', 'undo', 'deployment/web'], 'kubectl rollout undo deployment/web');
-      await kubectl(c, ['-n', c.namespace, 'rollout', 'status', 'deployment/web', '--timeout=90s'], 'the rollout of deployment/web after the undo', {
-        timeoutSec: 110,
-      });
+      // The undo reverts the pod template only: the overlay's short deadline stays, and on a loaded
+      // machine the rollback itself, or a Progressing condition not yet recomputed, can report it
+      // exceeded. The controller keeps rolling: wait until `rollout status` succeeds (at most 120 s).
+      const undoStart = Date.now();
+      for (;;) {
+        const st = await kubectl(
+          c,
+          ['-n', c.namespace, 'rollout', 'status', 'deployment/web', '--timeout=60s'],
+          'the rollout of deployment/web after the undo',
+          {
+            allowFail: true,
+            timeoutSec: 80,
+          },
+        );
+        if (st.code === 0) break;
+        const why = (st.stdout + st.stderr).trim();
+        assert(/exceeded its progress deadline/.test(why) && Date.now() - undoStart < 120_000, `the rollout of deployment/web after the undo failed:\n${why}`);
+        await sleep(2000);
+      }
     } finally {
       availability = await stop();
     }
@@ -1221,7 +1237,10 @@ async function pulumiPhase(c: Ctx): Promise<void> {
       .filter((l) => /error:/.test(l))
       .map((l) => l.trim());
     say(`${c.env.padEnd(8)}   interrupted pulumi up exited ${r.code}: ${errors.slice(0, 3).join(' | ') || lastLines(output, 3)}`);
-    assert(r.code !== 0, `pulumi up succeeded although the API server was killed during it:\n${output.slice(-2000)}`);
+    // The outage either fails the up cleanly (non-zero, the usual case), or, when the API server is
+    // back before the provider gives up on its requests, the up survives it (exit 0). Either way
+    // refresh + up below must converge with nothing pending and nothing missing or duplicated.
+    assert(r.code === 0 || errors.length > 0, `pulumi up failed during the outage without an error line:\n${output.slice(-2000)}`);
 
     // AND refresh + up converge, with no pending operation left
     const pending = async () =>
