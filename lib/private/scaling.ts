@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Environment } from '../environment';
 import { AutoscalingSpec, EnvironmentProfile } from '../environment-profile';
+import type { ScalingProps } from '../workload-props';
 import { LintCheck } from './lint';
 import { objectMeta } from './meta';
 import { validateAutoscaling } from './resources';
@@ -12,15 +13,6 @@ import { Subject, assertValid, checkBoolean, checkInteger, fail } from './valida
  * PodDisruptionBudget and topology spread, resolved against the profile the same way for every
  * app workload (WebApp, Worker). Resolution and validation are pure; `addScalingObjects` renders.
  */
-
-/** The scaling props that app workloads share; each construct documents them in its own Props. */
-export interface ScalingProps {
-  readonly replicas?: number;
-  readonly autoscaling?: AutoscalingSpec | false;
-  readonly podDisruptionBudget?: boolean;
-  readonly topologySpread?: boolean;
-  readonly zoneSpread?: boolean;
-}
 
 /** The scaling props with every default resolved. */
 export interface Scaling {
