@@ -155,10 +155,14 @@ describe('object JSON', () => {
       [JsonPatch.replace('/kind', 'Other')],
       [JsonPatch.add('/zz', { b: 1, a: 2 })],
     );
+    // an extra top-level key may override anything but the kind and apiVersion: cdk8s itself reads
+    // those while constructing (kind == 'CronJob'), so a symbol there throws inside cdk8s's constructor
+    // before any rendering, which is not a case of the fast path
+    const topKey = key.filter((k) => k !== 'kind' && k !== 'apiVersion');
     let fast = 0;
     let runs = 0;
     fc.assert(
-      fc.property(value, value, labels, patch, fc.boolean(), fc.tuple(key, value), (spec, data, lbls, ops, emptyMeta, [extraKey, extra]) => {
+      fc.property(value, value, labels, patch, fc.boolean(), fc.tuple(topKey, value), (spec, data, lbls, ops, emptyMeta, [extraKey, extra]) => {
         runs++;
         const app = new App();
         const chart = new Chart(app, 'gen', { disableResourceNameHashes: true, namespace: 'ns' });
