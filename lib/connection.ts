@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 
 /** A workload that can be allowed to reach a server: its name and pod selector. */
 export interface ClientWorkload {

@@ -1,5 +1,5 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { RequiredSecret } from './connection';
 import { EnvironmentProfile, validateProfile } from './environment-profile';

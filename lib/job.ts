@@ -1,5 +1,5 @@
 import { Lazy, resolve } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ConfigBundle } from './config-bundle';
 import { Connectable } from './connection';

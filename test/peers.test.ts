@@ -31,3 +31,29 @@ describe('two copies of cdk8s', () => {
     );
   });
 });
+
+describe("cdk8s-plus-28's generated module", () => {
+  test('is the k8s namespace that the package index exports, so the L1 classes are the same classes', () => {
+    // GIVEN the module the library imports and the package index
+    const deep = jest.requireActual('cdk8s-plus-28/lib/imports/k8s');
+    const index = jest.requireActual('cdk8s-plus-28');
+    // THEN they are one module: a user's k8s.KubeDeployment is the library's
+    expect(deep).toBe(index.k8s);
+    expect(typeof deep.KubeDeployment).toBe('function');
+  });
+
+  test('loading the library does not load the cdk8s-plus-28 index and its L2 constructs', () => {
+    // GIVEN a fresh node process that loads the library's entry point through the repo's TypeScript hook
+    const { execFileSync } = jest.requireActual('child_process') as typeof import('child_process');
+    const script = [
+      "require('./scripts/ts-register');",
+      "require('./lib/index.ts');",
+      "const loaded = Object.keys(require.cache).filter((f) => f.includes('/node_modules/cdk8s-plus-28/')).map((f) => f.split('/node_modules/cdk8s-plus-28/')[1]);",
+      'process.stdout.write(JSON.stringify(loaded));',
+    ].join('\n');
+    // WHEN it lists the cdk8s-plus-28 files it loaded
+    const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })) as string[];
+    // THEN only the generated L1 module
+    expect(loaded).toEqual(['lib/imports/k8s.js']);
+  });
+});

@@ -31,7 +31,7 @@
  */
 import { createHash } from 'crypto';
 import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, resolve } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 
 type Json = Record<string, unknown>;
