@@ -80,6 +80,15 @@ export interface TargetCheck {
   readonly note?: string;
 }
 
+/** 'ours' measured in a process that has synthesized the same units once already (bench/worker.ts 'ours-warm'). */
+export interface WarmResult {
+  readonly n: number;
+  readonly objects: number;
+  /** Median of build + synth, ms. */
+  readonly totalMs: number;
+  readonly perObjectUs: number;
+}
+
 export interface BenchResults {
   readonly schema: 1;
   readonly generatedAt: string;
@@ -98,7 +107,7 @@ export interface BenchResults {
   };
   readonly scale: ScaleRow[];
   readonly processes?: {
-    /** synth process (warm cache), npm run synth, synth process (empty cache), node -e 0. */
+    /** synth process (warm cache), npm run synth, synth process (empty cache), node -e 0, node loading cdk8s. */
     readonly synth: CommandTiming[];
     readonly kustomize: CommandTiming[];
     /** helm template over a chart of N units, when helm was found. */
@@ -109,6 +118,8 @@ export interface BenchResults {
   };
   /** The policy gate's own figures (bench/gate.ts). */
   readonly gate?: GateResult;
+  /** 'ours' in a warm process (a second synthesis in the same process), at small N. */
+  readonly warm?: WarmResult[];
   readonly targets: TargetCheck[];
   readonly samples: Sample[];
 }

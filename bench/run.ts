@@ -28,7 +28,7 @@ import {
 } from './e2e';
 import type { GateResult } from './gate';
 import { renderSvg } from './plot';
-import { BenchResults, MachineInfo, ScaleRow, Sample, renderReadmeSection } from './report';
+import { BenchResults, MachineInfo, ScaleRow, Sample, WarmResult, renderReadmeSection } from './report';
 import { checkTargets } from './targets';
 import { median, round, summarize } from './stats';
 import { objectCount } from './unit-spec';
@@ -65,6 +65,9 @@ function repsFor(n: number): number {
 }
 const E2E_RUNS = QUICK ? 3 : 10;
 const E2E_COLD_RUNS = QUICK ? 2 : 5;
+/** Sizes and repetitions of the warm-process measurement. */
+const WARM_NS = [10, 100];
+const WARM_REPS = QUICK ? 1 : 3;
 
 const started = Date.now();
 function log(msg: string): void {
@@ -239,6 +242,18 @@ function measureProcesses(): BenchResults['processes'] {
   fs.rmSync(shadow.dir, { recursive: true, force: true });
   log(`whole process: node on an empty script x${E2E_RUNS} (node's own start-up)`);
   out.push(timeCommand('node -e 0 (node start-up alone)', process.execPath, ['-e', '0'], E2E_RUNS, { cwd: ROOT }));
+  log(`whole process: node loading cdk8s alone x${E2E_RUNS} (the floor of any cdk8s program)`);
+  out.push(
+    timeCommand(
+      "node -e \"require('cdk8s')\" (node start-up and cdk8s's index: the floor of any cdk8s program)",
+      process.execPath,
+      ['-e', "require('cdk8s')"],
+      E2E_RUNS,
+      {
+        cwd: ROOT,
+      },
+    ),
+  );
 
   const kustomize: CommandTiming[] = [];
   if (which('kubectl')) {
@@ -287,6 +302,16 @@ function versionOf(cmd: string, args: string[]): string | undefined {
   return r.status === 0 ? r.stdout.trim().split('\n')[0] : undefined;
 }
 
+/** Cost per object of 'ours' in a warm process (bench/worker.ts 'ours-warm'), at the small sizes where the cold process's fixed cost shows. */
+function measureWarm(): WarmResult[] {
+  return WARM_NS.map((n) => {
+    log(`warm process: ours, N=${n} x${WARM_REPS} (a second synthesis in the same process)`);
+    const runs = Array.from({ length: WARM_REPS }, () => worker(['ours-warm', String(n)]));
+    const totalMs = median(runs.map((r) => r.totalMs));
+    return { n, objects: runs[0].objects, totalMs, perObjectUs: (totalMs * 1000) / runs[0].objects };
+  });
+}
+
 /** The gate's figures (bench/gate.ts), in a process of its own. */
 function measureGate(): GateResult {
   log('policy gate: time per object at N=1000 and the secret scan of 1 MiB values');
@@ -313,6 +338,7 @@ function main(): void {
   const { rows, samples } = measureScale();
   const processes = process.env.BENCH_SKIP_E2E === '1' ? undefined : measureProcesses();
   const gate = measureGate();
+  const warm = measureWarm();
   const results: BenchResults = {
     schema: 1,
     generatedAt: new Date().toISOString(),
@@ -331,7 +357,8 @@ function main(): void {
     scale: rows,
     processes,
     gate,
-    targets: checkTargets(rows, processes, gate),
+    warm,
+    targets: checkTargets(rows, processes, gate, warm),
     samples,
   };
 
