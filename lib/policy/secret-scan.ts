@@ -10,6 +10,8 @@
  * secret, token or credential. A value made only of `$(VAR)` references is not a literal.
  */
 
+import { memoize } from '../private/memo';
+
 /** Words that name a secret wherever they end a word of the name (`DB_PASSWORD`, `apiTokens`). */
 const SECRET_SUFFIXES = ['PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'TOKEN', 'CREDENTIAL'];
 /** Words that name a key, as a whole word (`API_KEY`, `tls.key`; not `MONKEY` or `KEYCLOAK`). */
@@ -65,11 +67,16 @@ function isStrongSecretWord(w: string): boolean {
  * last word is AUTH (`REDISCLI_AUTH`, `BASIC_AUTH`; not `AUTH_URL`).
  */
 export function isSecretName(name: string): boolean {
+  return secretName(name);
+}
+
+/** {@link isSecretName}, split into words once per distinct name. */
+const secretName = memoize((name: string): boolean => {
   const ws = words(name);
   // a setting about a secret, not the secret: PASSWORD_MIN_LENGTH, TOKEN_URL, SECRET_NAME (an access key id stays a secret)
   if (ws.length > 1 && QUALIFIERS.has(ws[ws.length - 1])) return false;
   return ws.some((w) => isStrongSecretWord(w) || KEY_WORDS.has(w) || (w.endsWith('S') && KEY_WORDS.has(w.slice(0, -1)))) || ws[ws.length - 1] === 'AUTH';
-}
+});
 
 /**
  * True when a key of a `key=value` pair or a command-line flag names a secret: its last word ends
@@ -79,17 +86,13 @@ export function isSecretName(name: string): boolean {
 export function isStrongSecretName(name: string): boolean {
   if (!MAY_NAME_A_SECRET.test(name)) return false; // a quick test before splitting into words
   // A value repeats its keys (a properties file, a connection string): each is split once.
-  const known = strongNames.get(name);
-  if (known !== undefined) return known;
-  const ws = words(name);
-  const strong = ws.length > 0 && isStrongSecretWord(ws[ws.length - 1]);
-  if (strongNames.size >= 4096) strongNames.clear();
-  strongNames.set(name, strong);
-  return strong;
+  return strongLastWord(name);
 }
 
-/** Answers of {@link isStrongSecretName} (a pure function of the name), at most 4,096 of them. */
-const strongNames = new Map<string, boolean>();
+const strongLastWord = memoize((name: string): boolean => {
+  const ws = words(name);
+  return ws.length > 0 && isStrongSecretWord(ws[ws.length - 1]);
+});
 
 /** Every strong secret word contains one of these. */
 const MAY_NAME_A_SECRET = /pass|pwd|secret|token|credential/i;

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { memoize } from './memo';
 import { floatingImageReason, unpinnedImageReason } from './image';
 
 /**
@@ -314,7 +315,10 @@ interface ExactQuantity {
   readonly pow2: number;
 }
 
-function exactQuantity(value: string): ExactQuantity {
+/** Parses a quantity once per distinct string (the same few repeat in every unit). */
+const exactQuantity = memoize(parseExactQuantity);
+
+function parseExactQuantity(value: string): ExactQuantity {
   const m = /^(\d+)?(?:\.(\d+))?(.*)$/.exec(value);
   if (!m || (m[1] === undefined && m[2] === undefined)) throw new Error(`not a quantity: ${value}`);
   const fraction = m[2] ?? '';
