@@ -85,30 +85,20 @@ function run(variant: string, n: number, outFile: string | undefined): WorkerRes
   };
 
   switch (variant) {
-    case 'ours': {
+    case 'ours':
+    case 'ours-warm': {
       // What `npm run synth` does now (apps/main.ts): writeEnvironments, to a file.
       const ours = require('./units') as typeof import('./units');
-      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubestack-bench-'));
-      const loadMs = performance.now();
-      start();
-      const built = ours.buildOurs(n);
-      lap('build');
-      const file = ours.writeOurs(built, outdir);
-      lap('synth');
-      const r = fileResult(variant, file, loadMs);
-      fs.rmSync(outdir, { recursive: true, force: true });
-      return r;
-    }
-    case 'ours-warm': {
-      // The same as 'ours', in a process that has already synthesized the same N units (untimed)
-      // until about 5,000 objects went through, at least 3 times: what remains once the code is
-      // loaded, compiled and optimized. The difference from 'ours' at small N is the one-time cost
-      // of a cold process (parsing, bytecode, the JIT's tiers), which the baseline pays as well.
-      const ours = require('./units') as typeof import('./units');
-      const warmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubestack-bench-'));
-      const passes = Math.max(3, Math.ceil(5000 / Math.max(1, 15 * n)));
-      for (let i = 0; i < passes; i++) ours.writeOurs(ours.buildOurs(n), warmDir);
-      fs.rmSync(warmDir, { recursive: true, force: true });
+      if (variant === 'ours-warm') {
+        // The same in a process that has already synthesized the same N units (untimed) until
+        // about 5,000 objects went through, at least 3 times: what remains once the code is
+        // loaded, compiled and optimized. The difference from 'ours' at small N is the one-time
+        // cost of a cold process (parsing, bytecode, the JIT's tiers), which the baseline pays too.
+        const warmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubestack-bench-'));
+        const passes = Math.max(3, Math.ceil(5000 / Math.max(1, 15 * n)));
+        for (let i = 0; i < passes; i++) ours.writeOurs(ours.buildOurs(n), warmDir);
+        fs.rmSync(warmDir, { recursive: true, force: true });
+      }
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubestack-bench-'));
       const loadMs = performance.now();
       start();
