@@ -14,9 +14,10 @@ import { ENVIRONMENT_NAMES } from '../apps/environments';
 import { buildBaseline } from '../bench/baseline';
 import { buildOurs } from '../bench/units';
 import { CDK8S_FINGERPRINT, apiObjectJson, cdk8sFingerprint, fastApiObjectJson, fastPathAvailable, parseConverter } from '../lib/private/object-json';
+import { propertySeed } from './support/seed';
 
 const ROOT = path.join(__dirname, '..');
-const SEED = Number(process.env.OBJECT_JSON_SEED ?? Date.now() % 2 ** 31);
+const SEED = propertySeed('OBJECT_JSON_SEED');
 
 /** JSON text with undefined values spelled out, so that key order and undefined keys both count. */
 function exact(value: unknown): string {

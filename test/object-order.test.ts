@@ -9,8 +9,9 @@ import { buildEnvironment } from '../apps/main';
 import { ENVIRONMENT_NAMES } from '../apps/environments';
 import { buildOurs } from '../bench/units';
 import { orderedChartObjects, orderedObjects, resolveObjectDependencies } from '../lib/private/object-order';
+import { propertySeed } from './support/seed';
 
-const SEED = Number(process.env.OBJECT_ORDER_SEED ?? Date.now() % 2 ** 31);
+const SEED = propertySeed('OBJECT_ORDER_SEED');
 
 /** cdk8s 2.70's resolveDependencies, as lib/environment.ts had it before object-order.ts. */
 function referenceResolve(root: IConstruct): void {

@@ -18,6 +18,7 @@ import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { writeYamlDocuments, yamlDocument, yamlDocuments } from '../lib/private/yaml';
+import { propertySeed } from './support/seed';
 
 // js-yaml ships with the toolchain (eslint, jest) without type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,7 +26,7 @@ const jsYaml = require('js-yaml') as { loadAll(text: string): unknown[] };
 
 const ROOT = path.join(__dirname, '..');
 const RUNS = Number(process.env.YAML_FUZZ_RUNS ?? 10000);
-const SEED = Number(process.env.YAML_FUZZ_SEED ?? Date.now() % 2 ** 31);
+const SEED = propertySeed('YAML_FUZZ_SEED');
 const PROBE_API_VERSION = 'probe.kubestack.test/v1';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

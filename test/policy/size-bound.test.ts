@@ -3,8 +3,9 @@
 // below the exact size, or the gate would pass an object that kubectl apply cannot record.
 import * as fc from 'fast-check';
 import { jsonBytesBound } from '../../lib/private/json-size';
+import { propertySeed } from '../support/seed';
 
-const SEED = Number(process.env.SIZE_BOUND_SEED ?? Date.now() % 2 ** 31);
+const SEED = propertySeed('SIZE_BOUND_SEED');
 
 function exactBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '');
