@@ -283,6 +283,22 @@ describe('YAML emitter', () => {
     expect(yamlDocument({ s: 'a\r\nb\r\n'.repeat(5) })).toBe(`s: "${'a\\r\\nb\\r\\n'.repeat(5)}"\n`);
   });
 
+  test('writes a key by where it stands, whichever way it was written before (each key is decided once per place)', () => {
+    // GIVEN document-marker keys at the top of a document and nested, in both orders, and the same strings as values
+    const markers = ['---', '--- a', '...', '%x'];
+    const nestedFirst = { a: Object.fromEntries(markers.map((m) => [m, m])), ...Object.fromEntries(markers.map((m) => [m, 1])) };
+    const topFirst = { ...Object.fromEntries(markers.map((m) => [m, 1])), a: Object.fromEntries(markers.map((m) => [m, m])) };
+    for (const doc of [nestedFirst, topFirst, nestedFirst]) {
+      // WHEN it is written
+      const text = yamlDocument(doc);
+      // THEN a top-level marker key is quoted (a parser would end the document there), a nested one is plain, and both read back
+      expect(text).toContain('"---": 1');
+      expect(text).toContain('  ---: ---');
+      expect(YAML.parse(text)).toEqual(doc);
+      expect(text).toBe(Yaml.stringify(doc));
+    }
+  });
+
   test('streams to a file exactly the bytes of the string form', () => {
     // GIVEN enough objects to take several writes
     const docs = Array.from({ length: 3000 }, (_, i) => ({ kind: 'ConfigMap', metadata: { name: `c-${i}` }, data: { 'a.txt': 'x\n'.repeat(i % 7) } }));

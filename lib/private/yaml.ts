@@ -23,6 +23,7 @@
  * committed ones are byte-identical to cdk8s's output.
  */
 import * as fs from 'fs';
+import { memoize } from './memo';
 
 const STEP = '  ';
 
@@ -95,7 +96,7 @@ function mapping(map: Record<string, unknown>, indent: string): string {
   let out = '';
   for (let i = 0; i < keys.length; i++) {
     if (i > 0) out += '\n' + indent;
-    const key = string(keys[i], inner, true);
+    const key = inner === STEP ? topKey(keys[i]) : innerKey(keys[i]);
     const value = map[keys[i]];
     // An implicit key is at most 1,024 characters long (YAML 1.2, 7.4.2); a longer one is explicit.
     const explicit = key.length > 1024;
@@ -114,7 +115,8 @@ function mapping(map: Record<string, unknown>, indent: string): string {
 function scalar(value: unknown, indent: string): string {
   switch (typeof value) {
     case 'string':
-      return string(value, indent, false);
+      // A one-line string is written the same at any indentation: each short one is decided once.
+      return value.length <= 256 && !value.includes('\n') ? oneLine(value) : string(value, indent, false);
     case 'number':
       if (!Number.isFinite(value)) return Number.isNaN(value) ? '.nan' : value < 0 ? '-.inf' : '.inf';
       return Object.is(value, -0) ? '-0' : String(value);
@@ -180,6 +182,13 @@ function ambiguous(s: string): boolean {
   for (const re of NUMERIC_YAML11) if (re.test(s)) return true;
   return NUMERIC_GO.test(s.includes('_') ? s.replace(/_/g, '') : s);
 }
+
+// Keys and short values repeat across every object of a file (`name`, `app.kubernetes.io/part-of`,
+// `TCP`): how each is written is decided once. A key's form depends on its indentation only in
+// whether it is a top-level key (the `---`/`...` document markers); a one-line value's not at all.
+const topKey = memoize((k: string) => string(k, STEP, true));
+const innerKey = memoize((k: string) => string(k, STEP + STEP, true));
+const oneLine = memoize((v: string) => string(v, STEP, false));
 
 function string(value: string, indent: string, implicitKey: boolean): string {
   if (FORCE_DOUBLE.test(value)) return doubleQuoted(value);
