@@ -98,18 +98,18 @@ const strongLastWord = memoize((name: string): boolean => {
 const MAY_NAME_A_SECRET = /pass|pwd|secret|token|credential/i;
 
 /** `$(VAR)` references only: Kubernetes expands them from other variables, nothing is literal. */
-function onlyReferences(value: string): boolean {
-  let i = 0;
-  while (i < value.length) {
+function onlyReferences(value: string, from = 0, to = value.length): boolean {
+  let i = from;
+  while (i < to) {
     // `$(`, then a letter or `_`, then letters, digits, `-`, `.` or `_`, then `)`.
-    const first = value.charCodeAt(i + 2);
-    if (value.charCodeAt(i) !== 36 || value.charCodeAt(i + 1) !== 40 || !(isAlpha(first) || first === 95)) return false;
+    const first = i + 2 < to ? value.charCodeAt(i + 2) : NaN;
+    if (value.charCodeAt(i) !== 36 || i + 1 >= to || value.charCodeAt(i + 1) !== 40 || !(isAlpha(first) || first === 95)) return false;
     let j = i + 3;
-    while (j < value.length && isReferenceChar(value.charCodeAt(j))) j++;
-    if (value.charCodeAt(j) !== 41) return false;
+    while (j < to && isReferenceChar(value.charCodeAt(j))) j++;
+    if (j >= to || value.charCodeAt(j) !== 41) return false;
     i = j + 1;
   }
-  return value.length > 0;
+  return to > from;
 }
 
 /** A character of a `$(VAR)` name after the first: letters, digits, `-`, `.`, `_`. */
@@ -121,6 +121,12 @@ const FILE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 /** True when a value is a literal secret candidate: not empty, not made only of `$(VAR)` references, not a file path. */
 export function isLiteral(value: string): boolean {
   return value.length > 0 && !onlyReferences(value) && !FILE_PATH.test(value);
+}
+
+/** {@link isLiteral} of `value.slice(from, to)`, without making that copy (the pair scan asks it for every secret key). */
+function isLiteralAt(value: string, from: number, to: number): boolean {
+  if (to <= from || onlyReferences(value, from, to)) return false;
+  return value.charCodeAt(from) !== 47 || !FILE_PATH.test(value.slice(from, to));
 }
 
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -185,7 +191,9 @@ const isQuote = (c: number) => c === 34 || c === 39;
 /** A character of a key: letters, digits, `_`, `.`, `-`. */
 const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
 /** Where a value of a pair ends: blanks, line breaks, quotes and the separators of properties, connection strings and query strings. */
-const DELIMITERS = new Set([...' \t\r\n"\';&,=:'].map(code));
+const DELIMITERS = new Uint8Array(128);
+for (const ch of ' \t\r\n"\';&,=:') DELIMITERS[code(ch)] = 1;
+const isDelimiter = (c: number) => c < 128 && DELIMITERS[c] === 1;
 
 /**
  * The key of the first `key=value` or `key: value` pair (a line of a properties or YAML file, a
@@ -196,9 +204,19 @@ function secretPairIn(value: string): string | undefined {
   // Each '=' or ':' scans back over blanks, a quote and the key, which hold no '=' or ':', and,
   // for a secret key only, forward up to the next delimiter, which includes '=' and ':': the
   // scanned stretches do not overlap, so the scan is linear.
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c !== 61 && c !== 58) continue;
+  // The next '=' and the next ':' are found with indexOf, which is several times faster than
+  // looking at each character (a 1 MiB value of near-miss pairs: issue 12's bound is 50 ms).
+  let eq = value.indexOf('=');
+  let colon = value.indexOf(':');
+  while (eq >= 0 || colon >= 0) {
+    let i: number;
+    if (colon < 0 || (eq >= 0 && eq < colon)) {
+      i = eq;
+      eq = value.indexOf('=', i + 1);
+    } else {
+      i = colon;
+      colon = value.indexOf(':', i + 1);
+    }
     let end = i;
     while (end > 0 && isBlank(value.charCodeAt(end - 1))) end--;
     if (end > 0 && isQuote(value.charCodeAt(end - 1))) end--;
@@ -211,8 +229,8 @@ function secretPairIn(value: string): string | undefined {
     while (from < value.length && isBlank(value.charCodeAt(from))) from++;
     if (from < value.length && isQuote(value.charCodeAt(from))) from++;
     let to = from;
-    while (to < value.length && !DELIMITERS.has(value.charCodeAt(to))) to++;
-    if (isLiteral(value.slice(from, to))) return key;
+    while (to < value.length && !isDelimiter(value.charCodeAt(to))) to++;
+    if (isLiteralAt(value, from, to)) return key;
   }
   return undefined;
 }

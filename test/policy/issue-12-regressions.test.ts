@@ -130,4 +130,33 @@ describe('class 2: secrets in values', () => {
       `Deployment ${Profiles.prod.namespace}/web [secret-literal] container 'app' passes a literal Bearer token in args`,
     ]);
   });
+
+  test('reads the value of a secret key=value pair to its delimiter: only $(VAR) references and file paths are not literal', () => {
+    // GIVEN ConfigMap values whose pairs end at the end of the value, mid-reference or at a delimiter
+    const cases: Record<string, boolean> = {
+      'password=$(DB_PASSWORD)': false,
+      'password=$(A)$(B) token: $(T)': false,
+      'password=/run/secrets/db': false,
+      'password=': false,
+      'password=$(DB_PASSWORD': true,
+      'password=$(': true,
+      'password=$': true,
+      'a=1;password=hunter2;b=2': true,
+      'token: "$(T)x"': true,
+      'url=https://h/ password = "/run/x"': false,
+      'password=/run/secrets db': false,
+      'password=/run/sec rets/$(X)': false,
+      'password=run/secrets': true,
+    };
+    for (const [value, literal] of Object.entries(cases)) {
+      const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data: { 'app.conf': value } };
+      // WHEN the gate checks it
+      const messages = checkPolicy([cm], { production: false, namespace: 'ns' }).violations.map((v) => v.message);
+      // THEN it is flagged exactly when the value is literal
+      expect({ value, messages }).toEqual({
+        value,
+        messages: literal ? [expect.stringMatching(/^key 'app.conf' holds a literal value for '(password|token)'$/)] : [],
+      });
+    }
+  });
 });
