@@ -80,7 +80,7 @@ export interface TargetCheck {
   readonly note?: string;
 }
 
-/** 'ours' measured in a process that has synthesized the same units once already (bench/worker.ts 'ours-warm'). */
+/** 'ours' measured in a process that has synthesized the same units before, untimed, at least 3 times and about 5,000 objects (bench/worker.ts 'ours-warm'). */
 export interface WarmResult {
   readonly n: number;
   readonly objects: number;
@@ -118,7 +118,7 @@ export interface BenchResults {
   };
   /** The policy gate's own figures (bench/gate.ts). */
   readonly gate?: GateResult;
-  /** 'ours' in a warm process (a second synthesis in the same process), at small N. */
+  /** 'ours' in a warm process (after untimed syntheses of the same units in the same process), at small N. */
   readonly warm?: WarmResult[];
   readonly targets: TargetCheck[];
   readonly samples: Sample[];

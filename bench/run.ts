@@ -305,7 +305,7 @@ function versionOf(cmd: string, args: string[]): string | undefined {
 /** Cost per object of 'ours' in a warm process (bench/worker.ts 'ours-warm'), at the small sizes where the cold process's fixed cost shows. */
 function measureWarm(): WarmResult[] {
   return WARM_NS.map((n) => {
-    log(`warm process: ours, N=${n} x${WARM_REPS} (a second synthesis in the same process)`);
+    log(`warm process: ours, N=${n} x${WARM_REPS} (after untimed syntheses of the same units in the same process)`);
     const runs = Array.from({ length: WARM_REPS }, () => worker(['ours-warm', String(n)]));
     const totalMs = median(runs.map((r) => r.totalMs));
     return { n, objects: runs[0].objects, totalMs, perObjectUs: (totalMs * 1000) / runs[0].objects };

@@ -71,7 +71,8 @@ export function checkTargets(
   if (warm?.length) {
     checks.push({
       id: 'linear-ours-warm',
-      target: 'the cost per object once the process is warm: a second synthesis of the same units in the same process (for information)',
+      target:
+        'the cost per object once the process is warm: after untimed syntheses of the same units (3 or more, about 5,000 objects) in the same process (for information)',
       measured: warm
         .map((w) => {
           const cold = at(w.n)?.variants.ours.perObjectUs;
